@@ -1,0 +1,2 @@
+/// Runs the detector over files. WIP skeleton.
+public enum FileDetector {}

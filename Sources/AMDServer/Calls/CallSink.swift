@@ -1,0 +1,79 @@
+public import AMDCore
+
+/// Which ingress carries a call's audio.
+package enum CallIngress: String, Sendable, Hashable, Codable {
+    /// Mirrored G.711 RTP over UDP.
+    case rtp
+    /// The Vonage (Nexmo) Voice API websocket.
+    case websocket
+    /// A local ALSA capture device.
+    case alsa
+}
+
+/// What an ingress knows about a call when its first audio arrives.
+package struct CallDescriptor: Sendable, Hashable {
+    /// The ingress that carries the call.
+    package var ingress: CallIngress
+    /// Where the media comes from: `"<ip>:<port>"` for RTP and websockets, the device name for ALSA.
+    package var source: String
+    /// The RTP synchronisation source, for RTP calls.
+    package var ssrc: UInt32?
+    /// Codec name as the API shows it: `"PCMU"`, `"PCMA"`, `"L16/16000"`, `"L16/8000"`.
+    package var codec: String
+    /// An id the ingress proposes (the websocket's `uuid` header); the hub may still apply a registration.
+    package var proposedID: String?
+    /// Free-form metadata from the ingress (websocket headers).
+    package var metadata: [String: String]
+
+    /// Creates a descriptor.
+    package init(
+        ingress: CallIngress,
+        source: String,
+        ssrc: UInt32? = nil,
+        codec: String,
+        proposedID: String? = nil,
+        metadata: [String: String] = [:]
+    ) {
+        self.ingress = ingress
+        self.source = source
+        self.ssrc = ssrc
+        self.codec = codec
+        self.proposedID = proposedID
+        self.metadata = metadata
+    }
+}
+
+/// Running totals of a call, reported by its ingress.
+package struct CallCounters: Sendable, Hashable {
+    /// Stream time covered so far, in milliseconds (RTP timestamps or samples received, not wall-clock time).
+    package var audioMs: Int64 = 0
+    /// Packets (RTP) or frames (websocket, ALSA periods) received.
+    package var packets: Int64 = 0
+    /// Packets lost and filled with silence (RTP only).
+    package var packetsLost: Int64 = 0
+
+    /// Creates counters.
+    package init(audioMs: Int64 = 0, packets: Int64 = 0, packetsLost: Int64 = 0) {
+        self.audioMs = audioMs
+        self.packets = packets
+        self.packetsLost = packetsLost
+    }
+}
+
+/// Where every ingress reports its calls; the daemon's call hub implements it.
+///
+/// An ingress owns each call's detector on its own thread or task and calls into the sink only when something
+/// happens (a call starts or ends, a beep, a DTMF digit) or every few hundred milliseconds of audio to refresh the
+/// counters, so the per-packet path takes no lock.
+package protocol CallSink: Sendable {
+    /// Registers a call whose media just arrived; returns the call's id, or `nil` when the daemon is at its call limit.
+    func open(_ descriptor: CallDescriptor) -> String?
+    /// Refreshes a call's counters.
+    func update(_ id: String, counters: CallCounters)
+    /// Reports a beep on a call; this is the event the controller waits for.
+    func beep(_ id: String, event: BeepEvent, counters: CallCounters)
+    /// Reports a DTMF digit seen on a call (RTP telephone-event or a websocket DTMF message).
+    func dtmf(_ id: String, digit: String)
+    /// Ends a call: the media stopped (idle timeout, websocket closed, device stopped).
+    func close(_ id: String, counters: CallCounters, reason: String)
+}

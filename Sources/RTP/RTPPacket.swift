@@ -1,0 +1,2 @@
+/// An RTP packet (RFC 3550). WIP skeleton.
+public struct RTPPacket: Sendable {}
