@@ -3,7 +3,7 @@
 ///
 /// A UDP payload counts as RTP when it parses as RTP version 2 with payload type 0 (PCMU), 8 (PCMA), 13 (comfort
 /// noise) or the configured telephone-event type; anything else (SIP, RTCP, other codecs) is counted and skipped.
-public struct RTPCaptureDemuxer {
+public struct RTPCaptureDemuxer: Sendable {
     /// The configuration of every stream's reassembler.
     public let configuration: RTPStreamReassembler.Configuration
     /// What the capture reader passed over (after ``forEachEvent(in:_:)``).
@@ -13,7 +13,7 @@ public struct RTPCaptureDemuxer {
     /// RTP packets skipped because their payload type is not one the reassembler plays.
     public private(set) var otherPayloadTypes = 0
 
-    private struct StreamState {
+    private struct StreamState: Sendable {
         var stream: RTPCaptureStream
         var reassembler: RTPStreamReassembler
     }
@@ -28,6 +28,7 @@ public struct RTPCaptureDemuxer {
 
     /// Reads a whole capture, calling `body` with each stream's events in that stream's order (streams interleave
     /// as their packets do); the jitter buffers are flushed at the end, stream by stream in order of appearance.
+    /// Each call starts afresh: streams, ``parseErrors`` and ``otherPayloadTypes`` describe the last capture read.
     ///
     /// - Returns: The streams in order of first appearance, with their counters, without events.
     /// - Throws: ``PcapError`` for a bad file; the events before the fault have been given to `body`, unflushed.
@@ -35,6 +36,10 @@ public struct RTPCaptureDemuxer {
     public mutating func forEachEvent(
         in capture: [UInt8], _ body: (RTPStreamKey, RTPStreamEvent) -> Void
     ) throws(PcapError) -> [RTPCaptureStream] {
+        indexByKey.removeAll()
+        states.removeAll()
+        parseErrors.removeAll()
+        otherPayloadTypes = 0
         var reader = try PcapReader(capture)
         defer { captureStatistics = reader.statistics }
         try reader.forEach { datagram, payload in

@@ -9,14 +9,14 @@
 /// once as ``RTPStreamEvent/dtmf(_:)``. Call ``flush(onEvent:)`` at the end of the stream.
 ///
 /// One reassembler per stream (see ``RTPStreamKey``), owned by one task: after init nothing allocates.
-public struct RTPStreamReassembler {
+public struct RTPStreamReassembler: Sendable {
     /// The buffering and gap-filling settings, fixed at init.
     public let configuration: Configuration
     /// What the stream has been through so far.
     public private(set) var counters = RTPStreamCounters()
 
     /// One jitter-buffer slot: a packet's header fields; its payload is in `storage` at `index × maxPayloadBytes`.
-    private struct Slot {
+    private struct Slot: Sendable {
         var isUsed = false
         var sequence: Int64 = 0
         var timestamp: UInt32 = 0
