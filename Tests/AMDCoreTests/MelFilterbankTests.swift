@@ -8,16 +8,7 @@ struct MelFilterbankTests {
     func matchesLibrosaFiltersMel(caseName: String) throws {
         let fixture = try MFCCFixture(named: caseName)
         let basis = try #require(fixture.melBasis)
-        let configuration = fixture.configuration
-        let filterbank = try MelFilterbank(
-            sampleRate: configuration.sampleRate,
-            nFFT: configuration.nFFT,
-            melCount: configuration.nMels,
-            minFrequency: configuration.fMin,
-            maxFrequency: configuration.fMax,
-            htk: configuration.htk,
-            normalization: configuration.melNorm
-        )
+        let filterbank = try MelFilterbank(configuration: fixture.configuration)
         #expect(basis.count == filterbank.melCount)
         #expect(basis[0].count == filterbank.binCount)
         var worst: Float = 0

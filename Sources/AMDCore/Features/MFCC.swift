@@ -48,15 +48,7 @@ public struct MFCC: Sendable {
         try configuration.validate()
         self.configuration = configuration
         fft = try RealFFT(size: configuration.nFFT)
-        filterbank = try MelFilterbank(
-            sampleRate: configuration.sampleRate,
-            nFFT: configuration.nFFT,
-            melCount: configuration.nMels,
-            minFrequency: configuration.fMin,
-            maxFrequency: configuration.fMax,
-            htk: configuration.htk,
-            normalization: configuration.melNorm
-        )
+        filterbank = try MelFilterbank(configuration: configuration)
         let length = configuration.winLength
         switch configuration.window {
         case .hann:

@@ -119,6 +119,21 @@ public struct MelFilterbank: Sendable {
         self.weights = weights
     }
 
+    /// Builds the filters an MFCC configuration describes (`sample_rate`, `n_fft`, `n_mels`, `fmin`, `fmax`, `htk`,
+    /// `mel_norm`).
+    /// - Throws: ``FeatureError/invalidConfiguration(field:reason:)`` naming the key at fault.
+    public init(configuration: MFCCConfiguration) throws(FeatureError) {
+        try self.init(
+            sampleRate: configuration.sampleRate,
+            nFFT: configuration.nFFT,
+            melCount: configuration.nMels,
+            minFrequency: configuration.fMin,
+            maxFrequency: configuration.fMax,
+            htk: configuration.htk,
+            normalization: configuration.melNorm
+        )
+    }
+
     /// The weight filter `mel` gives bin `bin` (0 outside its span): the dense `librosa.filters.mel` matrix entry.
     public func weight(mel: Int, bin: Int) -> Float {
         guard mel >= 0, mel < melCount else { return 0 }
