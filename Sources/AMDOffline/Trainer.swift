@@ -69,7 +69,8 @@ public struct Trainer: Sendable {
             file.hasPrefix("/") ? file : (folder as NSString).appendingPathComponent(file)
         }
         var items: [Item] = []
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+        // Split on any line break: "\r\n" is a single Character in Swift and would not match "\n".
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map {
             $0.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         if path.lowercased().hasSuffix(".jsonl") || lines.first?.hasPrefix("{") == true {
@@ -116,13 +117,16 @@ public struct Trainer: Sendable {
             voiced[slot] = analyzer.voiced
             slot = (slot + 1) % context
             guard analyzer.contextCount == context, analyzer.frameIndex % Int64(stride) == 0 else { continue }
+            // The classifier is only asked about tones, so the other classes are taught with what looks most like
+            // one: windows of mostly tonal frames (a voice's held harmonic, a musical note), or voiced windows.
+            let tonalCount = tonal.filter { $0 }.count
             let keep: Bool
             if isTonalClass {
-                keep = !tonal.contains(false)
+                keep = tonalCount == context
             } else if label == "noise" {
                 keep = true
             } else {
-                keep = voiced.filter { $0 }.count * 2 >= context
+                keep = tonalCount * 2 >= context || voiced.filter { $0 }.count * 4 >= 3 * context
             }
             guard keep else { continue }
             vector.withUnsafeMutableBufferPointer { analyzer.contextFeatures(into: $0) }

@@ -22,6 +22,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Comma-separated classes that count as tones.")
     var tonalClasses: String = "beep,tone"
 
+    @Option(help: "Classifier threshold: least log-odds of the tonal classes (default: let 99.5% of training beeps pass).")
+    var minTonalLogOdds: Double?
+
     @Option(help: "Base the feature specification and detector settings on this model (default: the shipped one).")
     var base: String?
 
@@ -42,7 +45,8 @@ struct TrainCommand: ParsableCommand {
             var model = try trainer.train(items, command: command) { line in
                 FileHandle.standardError.write(Data("train: \(line)\n".utf8))
             }
-            model.detector = base.detector
+            model.detector = BeepDetector.Configuration()
+            if let minTonalLogOdds { model.minTonalLogOdds = minTonalLogOdds }
             try model.jsonData().write(to: URL(fileURLWithPath: output))
             FileHandle.standardError.write(Data("train: wrote \(output)\n".utf8))
         } catch let error as OfflineError {

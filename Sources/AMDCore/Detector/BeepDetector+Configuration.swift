@@ -12,19 +12,34 @@ extension BeepDetector {
         /// Largest spread of a track's frequency around its trend, as a fraction of its frequency.
         public var maxFrequencySpread = 0.0045
         /// Spread always allowed, in Hz, whatever the frequency.
-        public var minFrequencySpreadHz = 1.0
+        public var minFrequencySpreadHz = 3.0
         /// Below this frequency (Hz) a voice's harmonic can dominate the band, and glides are held to ``maxLowBandSlope``.
         public var lowBandHz = 700.0
         /// Largest frequency glide below ``lowBandHz``, as a fraction of the frequency per 100 ms.
         public var maxLowBandSlope = 0.025
         /// Largest frequency glide (a short sweep) at or above ``lowBandHz``, as a fraction per 100 ms.
-        public var maxSlope = 0.15
+        public var maxSlope = 0.3
         /// A call-progress-frequency tone at least this long (ms) is ringback, not a beep.
         public var ringbackMinMs = 800
+        /// A tone starting within this many frames of the previous tone's end is a succession (melody), not a beep.
+        public var maxSuccessionGapFrames = 3
+        /// Tonal frames an unclear track must last before it is judged again (10 ms each).
+        public var watchFrames = 20
+        /// Largest frequency spread, as a fraction of the frequency, for a track to be clear at its first look.
+        public var clearSpread: Double = 0.0025
+        /// Least purity for a track to be clear at its first look.
+        public var clearPurity: Double = 0.85
+        /// Classifier log-odds above the model's threshold for a track to be clear at its first look.
+        public var clearOddsMargin: Double = 2.0
+        /// How long the line must stay free of speech after a short unclear tone, in ms.
+        public var quietAfterMs = 200
+        /// Voiced non-tonal frames allowed in that quiet time.
+        public var maxVoicedAfter = 4
         /// Largest frame-to-frame level wobble, in dB; two close tones beating wobble more.
-        public var maxLevelWobbleDb = 2.0
-        /// Two simultaneous tones closer than this beat like call-progress tones, in Hz.
-        public var minTwoToneSeparationHz = 160.0
+        public var maxLevelWobbleDb = 3.5
+        /// Two simultaneous tones closer than this beat like call-progress tones (or an amplitude-modulated
+        /// ringback), in Hz; wider known call-progress pairs are matched by frequency.
+        public var minTwoToneSeparationHz = 60.0
         /// Tones whose onset falls in the stream's first milliseconds were already sounding: not beeps.
         public var startupMs = 150
         /// Longest beep, in ms; a deferred tone that lasts longer is rejected.
@@ -50,6 +65,13 @@ extension BeepDetector {
             case maxFrequencySpread = "max_frequency_spread"
             case minFrequencySpreadHz = "min_frequency_spread_hz"
             case maxLevelWobbleDb = "max_level_wobble_db"
+            case maxVoicedAfter = "max_voiced_after"
+            case quietAfterMs = "quiet_after_ms"
+            case clearOddsMargin = "clear_odds_margin"
+            case clearPurity = "clear_purity"
+            case clearSpread = "clear_spread"
+            case watchFrames = "watch_frames"
+            case maxSuccessionGapFrames = "max_succession_gap_frames"
             case ringbackMinMs = "ringback_min_ms"
             case maxSlope = "max_slope"
             case maxLowBandSlope = "max_low_band_slope"
@@ -77,6 +99,14 @@ extension BeepDetector {
             maxLowBandSlope = try c.decodeIfPresent(Double.self, forKey: .maxLowBandSlope) ?? d.maxLowBandSlope
             maxSlope = try c.decodeIfPresent(Double.self, forKey: .maxSlope) ?? d.maxSlope
             ringbackMinMs = try c.decodeIfPresent(Int.self, forKey: .ringbackMinMs) ?? d.ringbackMinMs
+            maxSuccessionGapFrames =
+                try c.decodeIfPresent(Int.self, forKey: .maxSuccessionGapFrames) ?? d.maxSuccessionGapFrames
+            watchFrames = try c.decodeIfPresent(Int.self, forKey: .watchFrames) ?? d.watchFrames
+            clearSpread = try c.decodeIfPresent(Double.self, forKey: .clearSpread) ?? d.clearSpread
+            clearPurity = try c.decodeIfPresent(Double.self, forKey: .clearPurity) ?? d.clearPurity
+            clearOddsMargin = try c.decodeIfPresent(Double.self, forKey: .clearOddsMargin) ?? d.clearOddsMargin
+            quietAfterMs = try c.decodeIfPresent(Int.self, forKey: .quietAfterMs) ?? d.quietAfterMs
+            maxVoicedAfter = try c.decodeIfPresent(Int.self, forKey: .maxVoicedAfter) ?? d.maxVoicedAfter
             maxLevelWobbleDb = try c.decodeIfPresent(Double.self, forKey: .maxLevelWobbleDb) ?? d.maxLevelWobbleDb
             minTwoToneSeparationHz =
                 try c.decodeIfPresent(Double.self, forKey: .minTwoToneSeparationHz) ?? d.minTwoToneSeparationHz
@@ -107,6 +137,13 @@ extension BeepDetector {
             try check((0...600_000).contains(cadenceMemoryMs), .cadenceMemoryMs, "in 0...600000")
             try check((0...600_000).contains(refractoryMs), .refractoryMs, "in 0...600000")
             try check((0...1000).contains(onsetLagMs), .onsetLagMs, "in 0...1000")
+            try check((0...50).contains(maxSuccessionGapFrames), .maxSuccessionGapFrames, "in 0...50")
+            try check((9...200).contains(watchFrames), .watchFrames, "in 9...200")
+            try check(clearSpread > 0 && clearSpread < 1, .clearSpread, "in (0, 1)")
+            try check(clearPurity >= 0 && clearPurity <= 1, .clearPurity, "in 0...1")
+            try check(clearOddsMargin.isFinite, .clearOddsMargin, "finite")
+            try check((0...2000).contains(quietAfterMs), .quietAfterMs, "in 0...2000")
+            try check((0...200).contains(maxVoicedAfter), .maxVoicedAfter, "in 0...200")
             try check(lowBandHz >= 0 && lowBandHz <= 4000, .lowBandHz, "in 0...4000")
             try check(maxLowBandSlope > 0 && maxLowBandSlope <= 1, .maxLowBandSlope, "in (0, 1]")
             try check(maxSlope > 0 && maxSlope <= 1, .maxSlope, "in (0, 1]")

@@ -29,8 +29,18 @@ public struct BeepDetector: Sendable {
     private var posterior: [Double]
     private var tonalClassMask: [Bool]
     private var speechFrames = 0
+    /// Context windows (of `context_frames` frames, outside tones) the classifier called speech, and music.
+    private var speechWindows = 0
+    private var musicWindows = 0
+    private let speechClass: Int?
+    private let voiceClass: Int?
+    private let musicClass: Int?
     /// One bit per recent frame, newest lowest: set when the frame was voiced and not part of a tone.
     private var speechBits: UInt32 = 0
+    /// Last tonal frame of the track before the current one.
+    private var previousTrackEnd: Int64 = -1_000_000
+    /// Tonal frames of that track.
+    private var previousTrackFrames = 0
     private var sitUntilFrame: Int64 = -1
     private var lastReportFrame: Int64 = -1_000_000
     private let hop: Int64
@@ -49,6 +59,9 @@ public struct BeepDetector: Sendable {
         features = [Double](repeating: 0, count: model.features.dimension)
         posterior = [Double](repeating: 0, count: model.classifier.classes.count)
         tonalClassMask = model.classifier.classes.map { model.tonalClasses.contains($0) }
+        speechClass = model.classifier.classes.firstIndex(of: "speech")
+        voiceClass = model.classifier.classes.firstIndex(of: "voice")
+        musicClass = model.classifier.classes.firstIndex(of: "music")
         hop = Int64(model.features.mfcc.hopLength)
         sampleRate = Int64(model.features.mfcc.sampleRate)
     }
@@ -75,9 +88,6 @@ public struct BeepDetector: Sendable {
     private mutating func handleFrame(onEvent: (BeepEvent) -> Void, onRejection: (ToneRejection) -> Void) {
         let now = frames.frameIndex
         let tone = frames.tone
-        if DebugTrace.frames && frames.analysed {
-            print("FRAME \(milliseconds(frame: now)) tonal=\(tone.isTonal) f=\(Int(tone.frequencyHz)) f2=\(Int(tone.secondFrequencyHz)) p=\((tone.purity * 100).rounded()) prom=\(Int(tone.prominenceDb)) f0=\(Int(tone.impliedFundamentalHz)) e=\(Int(tone.bandEnergyDb)) v=\(frames.voiced) \(tone.debugSubharmonics)")
-        }
         if tone.isTonal {
             speechBits <<= 1
             if var current = track, now - current.lastFrame <= Int64(configuration.maxGapFrames) + 1,
@@ -89,6 +99,8 @@ public struct BeepDetector: Sendable {
                 endTrack(at: now, onEvent: onEvent, onRejection: onRejection)
                 var started = ToneTrack(frame: now, tone: tone)
                 started.speechLeadIn = (speechBits & 0b11111).nonzeroBitCount
+                started.voicedBefore = ((speechBits >> 3) & 0xFFF).nonzeroBitCount
+                started.gapBefore = now - previousTrackEnd
                 track = started
                 frames.clearContext()
             }
@@ -100,6 +112,11 @@ public struct BeepDetector: Sendable {
                 endTrack(at: now, onEvent: onEvent, onRejection: onRejection)
                 // Voiced frames outside any tone: the greeting, or a person talking.
                 if frames.voiced { speechFrames += 1 }
+                if frames.analysed, frames.contextCount == model.features.contextFrames,
+                    now % Int64(model.features.contextFrames) == 0
+                {
+                    classifyContext()
+                }
                 speechBits = speechBits << 1 | (frames.voiced ? 1 : 0)
             }
         }
@@ -107,6 +124,11 @@ public struct BeepDetector: Sendable {
             switch current.state {
             case .building where current.tonalFrames >= configuration.confirmFrames:
                 judge(&current, now: now, onEvent: onEvent, onRejection: onRejection)
+            case .watching where current.quietOnly && current.spanFrames > frames(ms: configuration.maxBeepMs):
+                current.state = .rejected
+                onRejection(rejection(.tooLong, track: current, now: now, detail: Double(current.spanFrames)))
+            case .watching where !current.quietOnly && current.tonalFrames >= configuration.watchFrames:
+                rejudge(&current, now: now, onEvent: onEvent, onRejection: onRejection)
             case .deferred where current.spanFrames > frames(ms: configuration.maxBeepMs):
                 current.state = .rejected
                 onRejection(rejection(.tooLong, track: current, now: now, detail: Double(current.spanFrames)))
@@ -115,6 +137,7 @@ public struct BeepDetector: Sendable {
             }
             track = current
         }
+        if !tone.isTonal && frames.voiced, recent.pending != nil { recent.pending?.voicedFrames += 1 }
         resolvePending(now: now, onEvent: onEvent, onRejection: onRejection)
         frames.holdOpen = track != nil || recent.pending != nil
     }
@@ -134,9 +157,6 @@ public struct BeepDetector: Sendable {
             onRejection(rejection(reason, track: track, now: now, detail: detail))
         }
         let spread = track.frequencySpreadHz
-        if DebugTrace.enabled {
-            print("TRACE judge t=\(milliseconds(frame: track.firstFrame)) f=\(Int(frequency)) f2=\(Int(second)) spread=\(spread) wobble=\(track.levelWobbleDb) purity=\(track.meanPurity) odds=\(tonalLogOdds()) speech=\(speechFrames) pre=\(track.speechLeadIn) slope=\(track.relativeSlopePerFrame * 10)")
-        }
         if track.firstFrame < frames(ms: configuration.startupMs) {
             return reject(.onsetUnseen, Double(milliseconds(frame: track.firstFrame)))
         }
@@ -147,8 +167,8 @@ public struct BeepDetector: Sendable {
         // Pitch glides: a voice's harmonic gliding through the low band moves faster than any beep's drift there;
         // higher up, where voices rarely hold one dominant harmonic, short sweeps are allowed.
         let slope = abs(track.relativeSlopePerFrame) * Double(frames(ms: 100))
-        let maxSlope =
-            frequency < configuration.lowBandHz ? configuration.maxLowBandSlope : configuration.maxSlope
+        let lowest = second > 0 ? min(frequency, second) : frequency
+        let maxSlope = lowest < configuration.lowBandHz ? configuration.maxLowBandSlope : configuration.maxSlope
         if slope > maxSlope { return reject(.unstableFrequency, slope) }
         if second > 0 && abs(second - frequency) < configuration.minTwoToneSeparationHz {
             return reject(.beating, abs(second - frequency))
@@ -159,37 +179,135 @@ public struct BeepDetector: Sendable {
         {
             return reject(.beating, distance)
         }
-        // A steady tone from here on: remember it, so the next one at this frequency is seen as a cadence.
+        // A steady tone from here on. Network tones are remembered, so the next one at this frequency is seen as a
+        // cadence; tones that may be a voice's are not, lest they hide a beep at the same pitch.
         let repeated = recent.contains(
             frequencyHz: frequency,
             since: now - frames(ms: configuration.cadenceMemoryMs)
         )
-        recent.remember(track)
         switch track.signalling {
-        case .dtmf: return reject(.dtmf, second)
-        case .callProgressPair: return reject(.callProgress, second)
-        case .sitLater where now <= sitUntilFrame: return reject(.sit, frequency)
+        case .dtmf:
+            recent.remember(track)
+            return reject(.dtmf, second)
+        case .callProgressPair:
+            recent.remember(track)
+            return reject(.callProgress, second)
+        case .sitLater where now <= sitUntilFrame:
+            return reject(.sit, frequency)
         default: break
         }
-        if repeated { return reject(.repeated, frequency) }
+        if repeated {
+            recent.remember(track)
+            return reject(.repeated, frequency)
+        }
         // A voicemail beep follows a greeting; tones before anyone spoke are the network's (ringback, SIT, fax).
-        if Int64(speechFrames) < frames(ms: configuration.speechContextMs) {
-            return reject(.noGreeting, Double(speechFrames))
+        if !greetingHeard {
+            if track.meanPurity >= configuration.clearPurity && spread <= configuration.clearSpread * frequency {
+                recent.remember(track)
+            }
+            return reject(.noGreeting, Double(speechWindows))
+        }
+        // A tone that takes over from a held tone within a few frames continues a melody or a word; a beep's first
+        // tone starts on its own (the rest of a multi-tone beep comes after the first has been reported).
+        if track.gapBefore <= Int64(configuration.maxSuccessionGapFrames)
+            && previousTrackFrames >= configuration.confirmFrames
+        {
+            return reject(.succession, Double(track.gapBefore))
         }
         let odds = tonalLogOdds()
         if odds < model.minTonalLogOdds { return reject(.notBeepLike, odds) }
+        if musicOnLine {
+            track.state = .watching
+            track.quietOnly = true
+            return
+        }
+        if track.signalling == .none && !isClear(track, lowest: lowest, spread: spread, odds: odds) {
+            track.state = .watching
+            return
+        }
+        recent.remember(track)
         switch track.signalling {
-        case .callProgressSingle, .sitFirst, .faxCalling, .answerTone:
+        case .callProgressSingle, .sitFirst, .answerTone:
             track.state = .deferred
         default:
             report(&track, now: now, odds: odds, onEvent: onEvent, onRejection: onRejection)
         }
     }
 
+    /// Classifies the last context window outside any tone: is the line carrying speech (a greeting, a person) or
+    /// music (hold music)? The greeting rule and the music rule read the counts.
+    private mutating func classifyContext() {
+        features.withUnsafeMutableBufferPointer { frames.contextFeatures(into: $0) }
+        features.withUnsafeBufferPointer { x in
+            posterior.withUnsafeMutableBufferPointer { model.classifier.predictLogProba(x, into: $0) }
+        }
+        var best = 0
+        for index in posterior.indices where posterior[index] > posterior[best] { best = index }
+        if best == speechClass { speechWindows += 1 }
+        if best == musicClass { musicWindows += 1 }
+    }
+
+    /// Whether someone has spoken on the line for at least `speech_context_ms`.
+    private var greetingHeard: Bool {
+        let needed = frames(ms: configuration.speechContextMs)
+        if speechClass != nil { return Int64(speechWindows * model.features.contextFrames) >= needed }
+        return Int64(speechFrames) >= needed
+    }
+
+    /// Whether the line has carried more music than speech: every tone must then end in quiet to count.
+    private var musicOnLine: Bool { musicWindows > speechWindows }
+
+    /// Whether a track is beyond doubt at its first look: above the band where a voice's harmonic can dominate, steady
+    /// to a fraction of a hertz per hundred, pure, and classified as a tone with a margin.
+    private func isClear(_ track: ToneTrack, lowest: Double, spread: Double, odds: Double) -> Bool {
+        let slope = abs(track.relativeSlopePerFrame) * Double(frames(ms: 100))
+        return lowest >= configuration.lowBandHz && slope <= configuration.maxLowBandSlope && spread <= configuration.clearSpread * track.meanFrequencyHz
+            && track.meanPurity >= configuration.clearPurity && odds >= model.minTonalLogOdds + configuration.clearOddsMargin
+    }
+
+    /// Second look at a watched track that kept going: its statistics now cover `watch_frames` frames.
+    private mutating func rejudge(
+        _ track: inout ToneTrack,
+        now: Int64,
+        onEvent: (BeepEvent) -> Void,
+        onRejection: (ToneRejection) -> Void
+    ) {
+        let frequency = track.meanFrequencyHz
+        let spread = track.frequencySpreadHz
+        let slope = abs(track.relativeSlopePerFrame) * Double(frames(ms: 100))
+        let lowest = track.secondFrequencyHz > 0 ? min(frequency, track.secondFrequencyHz) : frequency
+        let maxSlope = lowest < configuration.lowBandHz ? configuration.maxLowBandSlope : configuration.maxSlope
+        let odds = tonalLogOdds()
+        let reason: ToneRejection.Reason?
+        if spread > max(configuration.minFrequencySpreadHz, configuration.maxFrequencySpread * frequency) {
+            reason = .unstableFrequency
+        } else if slope > maxSlope {
+            reason = .unstableFrequency
+        } else if track.levelWobbleDb > configuration.maxLevelWobbleDb {
+            reason = .beating
+        } else if odds < model.minTonalLogOdds {
+            reason = .notBeepLike
+        } else {
+            reason = nil
+        }
+        if let reason {
+            track.state = .rejected
+            return onRejection(rejection(reason, track: track, now: now, detail: spread))
+        }
+        report(&track, now: now, odds: odds, onEvent: onEvent, onRejection: onRejection)
+    }
+
     /// A track ended (its tone stopped, or another tone began): a deferred track is now judged on its duration.
     private mutating func endTrack(at now: Int64, onEvent: (BeepEvent) -> Void, onRejection: (ToneRejection) -> Void) {
         guard let ended = track else { return }
         track = nil
+        previousTrackEnd = ended.lastFrame
+        previousTrackFrames = ended.tonalFrames
+        if ended.state == .watching {
+            // Too short to be judged on its own: a beep if the line goes quiet after it.
+            recent.pending = PendingTone(track: ended, decideAt: now + frames(ms: configuration.quietAfterMs), needsQuiet: true)
+            return
+        }
         guard ended.state == .deferred else { return }
         let durationMs = milliseconds(frame: ended.spanFrames) + 20
         switch ended.signalling {
@@ -197,12 +315,10 @@ public struct BeepDetector: Sendable {
             onRejection(rejection(.tooLong, track: ended, now: now, detail: Double(durationMs)))
         case .callProgressSingle where durationMs >= Int64(configuration.ringbackMinMs):
             onRejection(rejection(.callProgress, track: ended, now: now, detail: Double(durationMs)))
-        case .faxCalling where (350...750).contains(durationMs):
-            onRejection(rejection(.fax, track: ended, now: now, detail: Double(durationMs)))
         case .sitFirst, .callProgressSingle:
             // Wait to see what follows: the rest of a SIT triplet, or the same tone again (a cadence).
             let wait = ended.signalling == .sitFirst ? 8 : frames(ms: configuration.cadenceHoldMs)
-            recent.pending = PendingTone(track: ended, decideAt: now + wait)
+            recent.pending = PendingTone(track: ended, decideAt: now + wait, needsQuiet: true)
         default:
             var reported = ended
             report(&reported, now: now, odds: tonalLogOdds(), onEvent: onEvent, onRejection: onRejection)
@@ -231,6 +347,9 @@ public struct BeepDetector: Sendable {
         }
         guard now >= pending.decideAt else { return }
         recent.pending = nil
+        if pending.needsQuiet && pending.voicedFrames > configuration.maxVoicedAfter {
+            return onRejection(rejection(.speechAround, track: pending.track, now: now, detail: Double(pending.voicedFrames)))
+        }
         report(&pending.track, now: now, odds: model.minTonalLogOdds, onEvent: onEvent, onRejection: onRejection)
     }
 
@@ -297,6 +416,3 @@ public struct BeepDetector: Sendable {
         )
     }
 }
-
-import Foundation
-enum DebugTrace { static let enabled = ProcessInfo.processInfo.environment["AMD_TRACE"] != nil; static let frames = ProcessInfo.processInfo.environment["AMD_TRACE"] == "2" }

@@ -4,6 +4,10 @@ struct PendingTone: Sendable {
     var track: ToneTrack
     /// Frame at which it is reported if nothing contradicts it.
     var decideAt: Int64
+    /// Reported only if the stream stays free of speech until then (a beep is followed by the recording's silence).
+    var needsQuiet = false
+    /// Voiced, non-tonal frames seen since the tone ended.
+    var voicedFrames = 0
 }
 
 /// The last few tones judged on a stream, to recognise cadences (the same tone again and again), plus the one

@@ -108,15 +108,6 @@ public struct ToneAnalyzer: Sendable {
             floor: residualMean
         )
 
-        if ToneDebug.enabled {
-            func rel(_ hz: Double) -> Int {
-                let b = Int((hz / binHz).rounded())
-                guard b >= 2, b < power.count - 2 else { return -99 }
-                let m = max(power[b - 1], power[b], power[b + 1])
-                return Int(10 * log10(max(Double(m), 1e-30) / peakPower))
-            }
-            frame.debugSubharmonics = "h/2=\(rel(frame.frequencyHz / 2)) 3h/2=\(rel(frame.frequencyHz * 1.5)) h/3=\(rel(frame.frequencyHz / 3)) 2h/3=\(rel(frame.frequencyHz * 2 / 3)) fl=\(Int(10 * log10(residualMean / peakPower)))"
-        }
         frame.isTonal =
             frame.purity >= thresholds.minPurity && frame.prominenceDb >= thresholds.minProminenceDb
             && frame.impliedFundamentalHz >= thresholds.minFundamentalHz
@@ -201,6 +192,3 @@ public struct ToneAnalyzer: Sendable {
         return frequencyHz
     }
 }
-
-import Foundation
-enum ToneDebug { static let enabled = ProcessInfo.processInfo.environment["AMD_TRACE"] == "2" }

@@ -16,7 +16,6 @@ public struct ToneFrame: Sendable, Hashable {
     /// Lowest fundamental the peaks imply, in Hz: below ~320 Hz the "tone" is a harmonic of a voice.
     public var impliedFundamentalHz: Double = 0
 
-    var debugSubharmonics = ""
     /// A frame with nothing tonal in it.
     public init() {}
 }

@@ -24,6 +24,10 @@ public struct ToneRejection: Sendable, Hashable, CustomStringConvertible {
         case noGreeting = "no_greeting"
         /// The same tone sounded earlier in the call: a cadence, not a beep.
         case repeated
+        /// The tone took over from another one within a few frames: a melody or a word, not a beep's start.
+        case succession
+        /// A short, unclear tone was followed by more speech: a voice's held harmonic.
+        case speechAround = "speech_around"
         /// A beep was reported on this stream moments ago.
         case refractory
     }

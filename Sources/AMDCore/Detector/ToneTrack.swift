@@ -25,6 +25,8 @@ struct ToneTrack: Sendable {
     /// Signalling-tone class of the track's frequency, set when it is judged.
     var signalling = SignallingTones.Match.none
 
+    /// Frames in the frequency statistics (all tonal frames but the first, once there are two).
+    private var frequencyFrames = 0
     private var sumT = 0.0
     private var sumTT = 0.0
     private var sumF = 0.0
@@ -45,6 +47,9 @@ struct ToneTrack: Sendable {
         case building
         /// Looks like a beep but its frequency is a signalling tone's: decided when the track ends.
         case deferred
+        /// Looks like a beep but not clearly enough to tell from a voice's held harmonic or a musical note: judged
+        /// again once it has lasted longer, or, if it ends first, by whether silence follows it.
+        case watching
         /// Reported as a beep.
         case reported
         /// Rejected; the rest of the track is ignored.
@@ -57,19 +62,39 @@ struct ToneTrack: Sendable {
         add(frame: frame, tone: tone)
     }
 
-    /// Whether `tone` continues this track: close enough in frequency to the latest frame (±3 %, at least 25 Hz).
+    /// Whether `tone` continues this track: its strongest peak, or its second tone (two tones of a similar level
+    /// trade places from frame to frame), lies close to the latest frame's frequency (±3 %, at least 25 Hz).
     func continues(with tone: ToneFrame) -> Bool {
-        abs(tone.frequencyHz - lastFrequencyHz) <= max(25, 0.03 * lastFrequencyHz)
+        near(tone.frequencyHz) || (tone.secondFrequencyHz > 0 && near(tone.secondFrequencyHz))
     }
 
-    /// Adds a tonal frame.
-    mutating func add(frame: Int64, tone: ToneFrame) {
+    private func near(_ frequencyHz: Double) -> Bool {
+        abs(frequencyHz - lastFrequencyHz) <= max(25, 0.03 * lastFrequencyHz)
+    }
+
+    /// Adds a tonal frame, with its two tones swapped if the second is the one this track follows.
+    mutating func add(frame: Int64, tone original: ToneFrame) {
+        var tone = original
+        if tonalFrames > 0, !near(tone.frequencyHz), tone.secondFrequencyHz > 0, near(tone.secondFrequencyHz) {
+            swap(&tone.frequencyHz, &tone.secondFrequencyHz)
+        }
+        // The first frame straddles the onset (part of its window is what came before): it sets the start, but its
+        // frequency does not enter the statistics unless it is all there is.
+        if frequencyFrames == 1 && tonalFrames == 1 {
+            sumT = 0
+            sumTT = 0
+            sumF = 0
+            sumTF = 0
+            sumFF = 0
+            frequencyFrames = 0
+        }
         let t = Double(frame - firstFrame)
         sumT += t
         sumTT += t * t
         sumF += tone.frequencyHz
         sumTF += t * tone.frequencyHz
         sumFF += tone.frequencyHz * tone.frequencyHz
+        frequencyFrames += 1
         observe(frame: frame, energyDb: tone.bandEnergyDb)
         if tone.secondFrequencyHz > 0 {
             secondCount += 1
@@ -94,7 +119,7 @@ struct ToneTrack: Sendable {
     }
 
     /// Mean frequency over the track, in Hz.
-    var meanFrequencyHz: Double { sumF / Double(max(tonalFrames, 1)) }
+    var meanFrequencyHz: Double { sumF / Double(max(frequencyFrames, 1)) }
 
     /// Mean frequency of the second simultaneous tone when it was present in most frames, in Hz; else 0.
     var secondFrequencyHz: Double {
@@ -107,7 +132,7 @@ struct ToneTrack: Sendable {
     /// Standard deviation of the frequencies around their least-squares line, in Hz: small for steady tones and
     /// sweeps, large for voices and vibrato.
     var frequencySpreadHz: Double {
-        let n = Double(tonalFrames)
+        let n = Double(frequencyFrames)
         guard n >= 3 else { return 0 }
         let varT = sumTT - sumT * sumT / n
         let covTF = sumTF - sumT * sumF / n
@@ -118,7 +143,7 @@ struct ToneTrack: Sendable {
 
     /// Least-squares slope of the frequency, as a fraction of the mean frequency per 100 frames... per frame.
     var relativeSlopePerFrame: Double {
-        let n = Double(tonalFrames)
+        let n = Double(frequencyFrames)
         guard n >= 3 else { return 0 }
         let varT = sumTT - sumT * sumT / n
         let covTF = sumTF - sumT * sumF / n
@@ -127,6 +152,12 @@ struct ToneTrack: Sendable {
 
     /// Voiced non-tonal frames among the few just before the track began (speech running into the tone).
     var speechLeadIn = 0
+    /// Judged only by the quiet after it (music is on the line).
+    var quietOnly = false
+    /// Voiced non-tonal frames among the twelve from 150 ms to 30 ms before the track began.
+    var voicedBefore = 0
+    /// Frames between the previous track's last tonal frame and this track's first.
+    var gapBefore: Int64 = 0
 
     /// Mean absolute deviation of the frame-to-frame level steps from their mean, in dB: near 0 for steady or
     /// steadily decaying tones, several dB for two close tones beating.
