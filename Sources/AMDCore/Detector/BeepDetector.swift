@@ -105,13 +105,13 @@ public struct BeepDetector: Sendable {
                 frames.clearContext()
             }
         } else {
+            // Voiced frames outside tones: the greeting, or a person talking.
+            if frames.voiced { speechFrames += 1 }
             if var current = track, now - current.lastFrame <= Int64(configuration.maxGapFrames) {
                 if frames.analysed { current.observe(frame: now, energyDb: tone.bandEnergyDb) }
                 track = current
             } else {
                 endTrack(at: now, onEvent: onEvent, onRejection: onRejection)
-                // Voiced frames outside any tone: the greeting, or a person talking.
-                if frames.voiced { speechFrames += 1 }
                 if frames.analysed, frames.contextCount == model.features.contextFrames,
                     now % Int64(model.features.contextFrames) == 0
                 {
@@ -205,7 +205,7 @@ public struct BeepDetector: Sendable {
             if track.meanPurity >= configuration.clearPurity && spread <= configuration.clearSpread * frequency {
                 recent.remember(track)
             }
-            return reject(.noGreeting, Double(speechWindows))
+            return reject(.noGreeting, Double(speechFrames))
         }
         // A tone that takes over from a held tone within a few frames continues a melody or a word; a beep's first
         // tone starts on its own (the rest of a multi-tone beep comes after the first has been reported).
@@ -227,7 +227,7 @@ public struct BeepDetector: Sendable {
         }
         recent.remember(track)
         switch track.signalling {
-        case .callProgressSingle, .sitFirst, .answerTone:
+        case .callProgressSingle, .sitFirst, .faxCalling, .answerTone:
             track.state = .deferred
         default:
             report(&track, now: now, odds: odds, onEvent: onEvent, onRejection: onRejection)
@@ -247,11 +247,12 @@ public struct BeepDetector: Sendable {
         if best == musicClass { musicWindows += 1 }
     }
 
-    /// Whether someone has spoken on the line for at least `speech_context_ms`.
+    /// Whether someone has spoken on the line: `speech_context_ms` of windows the classifier calls speech, or, for
+    /// voices unlike its training (wideband, other languages), three times as much voiced sound that is not music.
     private var greetingHeard: Bool {
         let needed = frames(ms: configuration.speechContextMs)
-        if speechClass != nil { return Int64(speechWindows * model.features.contextFrames) >= needed }
-        return Int64(speechFrames) >= needed
+        if speechClass != nil && Int64(speechWindows * model.features.contextFrames) >= needed { return true }
+        return Int64(speechFrames) >= 3 * needed && !musicOnLine
     }
 
     /// Whether the line has carried more music than speech: every tone must then end in quiet to count.
@@ -313,6 +314,9 @@ public struct BeepDetector: Sendable {
         switch ended.signalling {
         case .answerTone where durationMs > Int64(configuration.maxBeepMs):
             onRejection(rejection(.tooLong, track: ended, now: now, detail: Double(durationMs)))
+        case .faxCalling where (350...750).contains(durationMs):
+            // CNG: 0.5 s of 1100 Hz every 3.5 s from a calling fax machine.
+            onRejection(rejection(.fax, track: ended, now: now, detail: Double(durationMs)))
         case .callProgressSingle where durationMs >= Int64(configuration.ringbackMinMs):
             onRejection(rejection(.callProgress, track: ended, now: now, detail: Double(durationMs)))
         case .sitFirst, .callProgressSingle:

@@ -40,6 +40,10 @@ public struct FrameAnalyzer: Sendable {
     private var historyWrite = 0
     private var historyCount = 0
 
+    /// Uniform dither of ±1.7e-4 (RMS 1e-4, −80 dBFS), from a 32-bit linear congruential generator.
+    private static let ditherScale: Float = 1.7e-4 / 2_147_483_648
+    private var ditherState: UInt32 = 0x2545_F491
+
     /// Frames this far above the VAD's noise floor are analysed even when not voiced: 3 dB in Q8.
     private static let analysisMarginQ8: Int32 = 3 * 256
 
@@ -90,7 +94,11 @@ public struct FrameAnalyzer: Sendable {
     /// ``analysed``.
     @inline(__always)
     public mutating func push(_ sample: Int16) -> Bool {
-        ring[ringWrite] = Float(sample) * (1.0 / 32768.0)
+        // Dither at −80 dBFS RMS: a digital tone on a digitally silent line would otherwise give log-mel bands of
+        // −100 dB, MFCCs far outside anything the classifier saw.
+        ditherState = ditherState &* 1_664_525 &+ 1_013_904_223
+        let dither = Float(Int32(bitPattern: ditherState)) * Self.ditherScale
+        ring[ringWrite] = Float(sample) * (1.0 / 32768.0) + dither
         ringWrite += 1
         if ringWrite == Self.longWindow { ringWrite = 0 }
         hopSamples[hopFill] = sample
