@@ -5,6 +5,7 @@ import ArgumentParser
 struct AMDEdge: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "amd-edge",
-        abstract: "Answering-machine beep detection for call centres."
+        abstract: "Answering-machine beep detection for call centres.",
+        subcommands: [RunCommand.self]
     )
 }
