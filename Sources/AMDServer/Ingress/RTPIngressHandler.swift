@@ -105,12 +105,12 @@ final class RTPIngressHandler: ChannelInboundHandler {
             return false
         }
         let source = "\(key.source.ipAddress ?? "?"):\(key.source.port ?? 0)"
+        guard let detector = try? StreamDetector(encoding: encoding, sampleRate: 8000) else { return false }
         guard let id = sink.open(CallDescriptor(ingress: .rtp, source: source, ssrc: key.ssrc, codec: codec)) else {
             metrics.packetsDropped(.callLimit).increment()
             return false
         }
-        streams[key] = StreamState(
-            callID: id, detector: StreamDetector(encoding: encoding, sampleRate: 8000), lastPacketAt: now)
+        streams[key] = StreamState(callID: id, detector: detector, lastPacketAt: now)
         return true
     }
 
