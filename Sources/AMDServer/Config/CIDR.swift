@@ -1,11 +1,5 @@
 package import NIOCore
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// An IPv4 or IPv6 network (`10.0.0.0/8`, `2001:db8::/32`, or a single address) for `--rtp-allow`.
 package struct CIDR: Sendable, Hashable, CustomStringConvertible {
     /// Network address bytes (4 for IPv4, 16 for IPv6), host bits cleared.
@@ -47,11 +41,12 @@ package struct CIDR: Sendable, Hashable, CustomStringConvertible {
     }
 
     private static func bytes(of address: SocketAddress) -> [UInt8]? {
+        // The address bytes of `sockaddr_in` (4..<8) and `sockaddr_in6` (8..<24); see `IPAddress.init?(_:)`.
         switch address {
         case .v4(let v4):
-            return withUnsafeBytes(of: v4.address.sin_addr) { Array($0) }
+            return withUnsafeBytes(of: v4.address) { Array($0[4..<8]) }
         case .v6(let v6):
-            return withUnsafeBytes(of: v6.address.sin6_addr) { Array($0) }
+            return withUnsafeBytes(of: v6.address) { Array($0[8..<24]) }
         default:
             return nil
         }

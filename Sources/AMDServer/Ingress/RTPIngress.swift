@@ -1,6 +1,8 @@
+import AMDCore
 package import Logging
 import NIOCore
 import NIOPosix
+import RTP
 import ServiceLifecycle
 
 /// Receives mirrored RTP on every `--rtp` port: one UDP socket per port, each with its own ``RTPIngressHandler``.
@@ -30,10 +32,17 @@ package struct RTPIngress: Service {
     package func run() async throws {
         var channels: [any Channel] = []
         var ports: [Int] = []
+        // Built once (the model is checked here, at start-up); each stream copies the detector of its codec.
+        let settings = RTPIngressHandler.Settings(
+            idleTimeout: configuration.idleTimeout, allow: configuration.rtpAllow,
+            maxStreams: configuration.maxCalls,
+            reassembler: .init(playsInOrderPacketsAtOnce: true),
+            muLawDetector: try StreamDetector(encoding: .muLaw, sampleRate: RTPAudioCodec.clockRateHz),
+            aLawDetector: try StreamDetector(encoding: .aLaw, sampleRate: RTPAudioCodec.clockRateHz))
         do {
             for range in configuration.rtp {
                 for port in range.ports {
-                    let channel = try await bind(host: range.host, port: port)
+                    let channel = try await bind(host: range.host, port: port, settings: settings)
                     channels.append(channel)
                     ports.append(channel.localAddress?.port ?? port)
                 }
@@ -51,10 +60,7 @@ package struct RTPIngress: Service {
         }
     }
 
-    private func bind(host: String, port: Int) async throws -> any Channel {
-        let settings = RTPIngressHandler.Settings(
-            idleTimeout: configuration.idleTimeout, allow: configuration.rtpAllow,
-            maxStreams: configuration.maxCalls)
+    private func bind(host: String, port: Int, settings: RTPIngressHandler.Settings) async throws -> any Channel {
         return try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.socketOption(.so_rcvbuf), value: 4 * 1024 * 1024)

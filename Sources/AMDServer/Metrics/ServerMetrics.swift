@@ -1,5 +1,6 @@
 package import Metrics
 package import Prometheus
+package import RTP
 import Synchronization
 
 /// The daemon's metrics, created through swift-metrics on a Prometheus registry that `GET /metrics` renders.
@@ -9,17 +10,50 @@ import Synchronization
 /// Per-packet code holds the `Counter` objects it needs (created once); nothing here is looked up per packet.
 package final class ServerMetrics: Sendable {
     /// Why a datagram was dropped, as the `reason` label of `amd_rtp_packets_dropped_total`.
+    ///
+    /// Datagrams that are not RTP are counted by the parse fault (``RTPParseError/reason``); the other reasons
+    /// come from the allow-list, the call limit and the stream's jitter buffer.
     package enum DropReason: String, Sendable, CaseIterable {
-        /// Not a valid RTP packet (bad version, truncated header, bad padding or extension).
-        case malformed
-        /// An RTP payload type the daemon does not decode.
+        /// Shorter than the 12-byte RTP header (``RTPParseError/tooShort(count:)``).
+        case tooShort = "too_short"
+        /// RTP version not 2 (``RTPParseError/badVersion(version:)``).
+        case badVersion = "bad_version"
+        /// RTCP on the RTP port (``RTPParseError/rtcp(packetType:)``).
+        case rtcp
+        /// The CSRC list runs past the datagram (``RTPParseError/csrcOverrun(csrcCount:count:)``).
+        case csrcOverrun = "csrc_overrun"
+        /// The header extension runs past the datagram (``RTPParseError/extensionOverrun(extensionEnd:count:)``).
+        case extensionOverrun = "extension_overrun"
+        /// The padding count is 0 or larger than the payload (``RTPParseError/badPadding(paddingCount:available:)``).
+        case badPadding = "bad_padding"
+        /// An RTP payload type the daemon does not decode (not PCMU, PCMA, comfort noise or telephone-event).
         case unsupportedPayload = "unsupported_payload"
+        /// Comfort noise or telephone-event from a stream that has sent no audio yet (a call starts with audio).
+        case beforeAudio = "before_audio"
         /// The source is not in `--rtp-allow`.
         case notAllowed = "not_allowed"
         /// A new stream beyond `--max-calls`.
         case callLimit = "call_limit"
-        /// Too late or a duplicate for the jitter buffer.
+        /// Too late for the jitter buffer (its sequence number was already played out or skipped).
         case late
+        /// A sequence number already buffered or played.
+        case duplicate
+        /// A sequence number too far from the stream's (RFC 3550 A.1); two in a row restart the stream.
+        case outOfRange = "out_of_range"
+        /// A payload larger than a jitter-buffer slot (1500 bytes).
+        case oversize
+
+        /// The reason for a datagram that failed to parse.
+        package init(_ error: RTPParseError) {
+            switch error {
+            case .tooShort: self = .tooShort
+            case .badVersion: self = .badVersion
+            case .rtcp: self = .rtcp
+            case .csrcOverrun: self = .csrcOverrun
+            case .extensionOverrun: self = .extensionOverrun
+            case .badPadding: self = .badPadding
+            }
+        }
     }
 
     /// The registry that `GET /metrics` renders.
