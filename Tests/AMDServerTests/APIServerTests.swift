@@ -143,7 +143,7 @@ struct APIServerTests {
             #expect(metrics.status == 200)
             #expect(metrics.body.contains("amd_beeps_total 1"))
             #expect(metrics.body.contains("amd_calls_active 1"))
-            #expect(metrics.body.contains(#"amd_rtp_packets_dropped_total{reason="malformed"}"#))
+            #expect(metrics.body.contains(#"amd_rtp_packets_dropped_total{reason="bad_version"}"#))
             #expect(metrics.body.contains(#"amd_events_sent_total{channel="webhook"}"#))
             #expect(metrics.body.contains("amd_detector_seconds_total"))
         }
