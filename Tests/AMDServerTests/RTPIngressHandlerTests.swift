@@ -95,6 +95,53 @@ struct RTPIngressHandlerTests {
         }
     }
 
+    @Test func aStreamThatSwitchesToPCMAKeepsItsDetectorAndFindsTheBeep() async throws {
+        let samples = try muLawSamples(ofWAV: sampleCallPath)
+        let expected = try #require(try beepsDetectedDirectly(muLaw: samples).first)
+        var packets = rtpPackets(muLaw: samples, ssrc: 0x5A17_C400)
+        // From 2 s on, the same audio in A-law with payload type 8 (as after a re-INVITE that keeps the SSRC).
+        for index in 100..<packets.count {
+            packets[index][1] = 8
+            for byte in 12..<packets[index].count {
+                packets[index][byte] = G711.linearToALaw(G711.muLawToLinear(packets[index][byte]))
+            }
+        }
+        try await withRTPDaemon { _, ports in
+            let sender = try await UDPSender.start()
+            defer { Task { await sender.close() } }
+            try await sender.send(packets, to: ports.rtp[0])
+            let call = try await callWithBeep(port: ports.http)
+            #expect(call["codec"] as? String == "PCMU")
+            let onset = try #require((call["beep"] as? [String: Any])?["onset_ms"] as? Int)
+            #expect(abs(Int64(onset) - expected.onsetMs) <= 50, "onset \(onset) ms, file \(expected.onsetMs) ms")
+        }
+    }
+
+    @Test func telephoneEventsBecomeTheCallsDTMFDigits() async throws {
+        let silence = [UInt8](repeating: 0xFF, count: 160)[...]
+        var packets: [[UInt8]] = []
+        var sequence: UInt16 = 1
+        func add(_ payloadType: UInt8, _ timestamp: UInt32, _ payload: ArraySlice<UInt8>) {
+            packets.append(rtpDatagram(sequence: sequence, timestamp: timestamp, ssrc: 0xD7AF, payloadType: payloadType,
+                                       payload: payload))
+            sequence += 1
+        }
+        for index in 0..<5 { add(0, UInt32(index) * 160, silence) }
+        // Key 4, then '#', each as three RFC 4733 packets (start, update, end) sharing the event's timestamp.
+        for (key, timestamp) in [(UInt8(4), UInt32(800)), (UInt8(11), UInt32(1600))] {
+            for (end, duration) in [(false, UInt16(160)), (false, UInt16(320)), (true, UInt16(480))] {
+                add(101, timestamp, [key, end ? 0x8A : 0x0A, UInt8(duration >> 8), UInt8(duration & 0xFF)][...])
+            }
+        }
+        for index in 15..<20 { add(0, UInt32(index) * 160, silence) }
+        try await withRTPDaemon { _, ports in
+            let sender = try await UDPSender.start()
+            defer { Task { await sender.close() } }
+            try await sender.send(packets, to: ports.rtp[0])
+            try await eventually("the digits") { try await fetchCalls(port: ports.http).first?["dtmf"] as? String == "4#" }
+        }
+    }
+
     @Test func malformedDatagramsAreCountedByReason() async throws {
         let payload = [UInt8](repeating: 0xFF, count: 160)[...]
         var cases: [(String, [UInt8])] = []
