@@ -27,6 +27,25 @@ struct RTPStreamReassemblerTests {
         #expect(reassembler.streamTimeMs == 80)
     }
 
+    @Test func inOrderPacketsPlayAtOnceAfterTheFirstFill() {
+        var reassembler = RTPStreamReassembler(configuration: .init(playsInOrderPacketsAtOnce: true))
+        // The start is held until the buffer fills once, so a reordered start is still put right.
+        #expect(reassemble(packets([2, 1, 3]), into: &reassembler, flush: false).isEmpty)
+        #expect(reassemble(packets([4]), into: &reassembler, flush: false) == (1...4).map { "a0:160:\($0)" })
+        // From then on each packet in sequence plays as it arrives.
+        #expect(reassemble(packets([5]), into: &reassembler, flush: false) == ["a0:160:5"])
+        // A gap holds what follows it until the missing packet comes…
+        #expect(reassemble(packets([7, 8]), into: &reassembler, flush: false).isEmpty)
+        #expect(reassemble(packets([6]), into: &reassembler, flush: false) == ["a0:160:6", "a0:160:7", "a0:160:8"])
+        // …or until the buffer is full, when the missing one counts as lost.
+        #expect(reassemble(packets([10, 11, 12]), into: &reassembler, flush: false).isEmpty)
+        let afterLoss = reassemble(packets([13]), into: &reassembler, flush: false)
+        #expect(afterLoss == ["s160", "a0:160:10", "a0:160:11", "a0:160:12", "a0:160:13"])
+        #expect(reassembler.counters.lost == 1)
+        #expect(reassembler.counters.reordered == 2)
+        #expect(reassembler.bufferedPackets == 0)
+    }
+
     @Test func reordersWithinTheBuffer() {
         var reassembler = RTPStreamReassembler()
         let events = reassemble(packets([1, 3, 2, 5, 4, 6]), into: &reassembler)

@@ -116,12 +116,20 @@ public struct RTPStreamReassembler: Sendable {
             highestSequence = sequence
         }
 
+        if configuration.playsInOrderPacketsAtOnce, hasPlayed, sequence == lastPlayedSequence + 1 {
+            play(
+                sequence: sequence, timestamp: packet.timestamp, payloadType: packet.payloadType,
+                marker: packet.marker, payload: payload, onEvent: onEvent)
+            playConsecutiveSlots(onEvent: onEvent)
+            return
+        }
         var free = slots.firstIndex { !$0.isUsed }
         if free == nil, let earliest = earliestSlot() {
             if sequence < slots[earliest].sequence {
                 play(
                     sequence: sequence, timestamp: packet.timestamp, payloadType: packet.payloadType,
                     marker: packet.marker, payload: payload, onEvent: onEvent)
+                playConsecutiveSlots(onEvent: onEvent)
                 return
             }
             playSlot(earliest, onEvent: onEvent)
@@ -143,6 +151,7 @@ public struct RTPStreamReassembler: Sendable {
             isUsed: true, sequence: sequence, timestamp: packet.timestamp, payloadType: packet.payloadType,
             marker: packet.marker, count: payload.count)
         bufferedCount += 1
+        playConsecutiveSlots(onEvent: onEvent)
     }
 
     /// Parses `datagram` as RTP and takes it as ``receive(_:payload:onEvent:)`` does.
@@ -180,6 +189,15 @@ public struct RTPStreamReassembler: Sendable {
         lastPlayedSequence = restarted - 1
         playedMask = 0
         rebaseTimestamp = true
+    }
+
+    /// With ``Configuration/playsInOrderPacketsAtOnce``, plays the buffered packets that follow the last one
+    /// played without a gap; otherwise does nothing.
+    private mutating func playConsecutiveSlots(onEvent: (RTPStreamEvent) -> Void) {
+        guard configuration.playsInOrderPacketsAtOnce, hasPlayed else { return }
+        while let earliest = earliestSlot(), slots[earliest].sequence == lastPlayedSequence + 1 {
+            playSlot(earliest, onEvent: onEvent)
+        }
     }
 
     /// The used slot with the lowest sequence number, or nil when the buffer is empty.

@@ -1,0 +1,167 @@
+package import Foundation
+
+/// One call as the status API and the controller see it (issue 4's `Call` object).
+///
+/// Stream times (`audio_ms`, the beep's `onset_ms` and `detected_ms`) are milliseconds from the stream's first
+/// packet; `started_at`, `updated_at` and `detected_at` are wall-clock times, written in RFC 3339 with milliseconds.
+package struct Call: Sendable, Hashable, Codable {
+    /// Whether media still flows.
+    package enum State: String, Sendable, Hashable, Codable {
+        /// Media arrives.
+        case active
+        /// The media stopped (idle timeout, websocket closed, device stopped).
+        case ended
+    }
+
+    /// The first beep found on a call.
+    package struct Beep: Sendable, Hashable, Codable {
+        /// Estimated start of the beep, in stream milliseconds.
+        package var onsetMs: Int64
+        /// Stream time at which the detector reported it, in milliseconds.
+        package var detectedMs: Int64
+        /// Dominant frequency of the beep, in Hz.
+        package var frequencyHz: Double
+        /// Detector confidence, 0...1.
+        package var confidence: Double
+        /// Wall-clock time at which the daemon learned of the beep.
+        package var detectedAt: Date
+
+        enum CodingKeys: String, CodingKey {
+            case onsetMs = "onset_ms"
+            case detectedMs = "detected_ms"
+            case frequencyHz = "frequency_hz"
+            case confidence
+            case detectedAt = "detected_at"
+        }
+
+        /// Creates a beep record.
+        package init(onsetMs: Int64, detectedMs: Int64, frequencyHz: Double, confidence: Double, detectedAt: Date) {
+            self.onsetMs = onsetMs
+            self.detectedMs = detectedMs
+            self.frequencyHz = frequencyHz
+            self.confidence = confidence
+            self.detectedAt = detectedAt
+        }
+
+        /// Decodes a beep, reading `detected_at` as RFC 3339.
+        package init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            onsetMs = try c.decode(Int64.self, forKey: .onsetMs)
+            detectedMs = try c.decode(Int64.self, forKey: .detectedMs)
+            frequencyHz = try c.decode(Double.self, forKey: .frequencyHz)
+            confidence = try c.decode(Double.self, forKey: .confidence)
+            detectedAt = try RFC3339.decode(c, .detectedAt)
+        }
+
+        /// Encodes a beep, writing `detected_at` as RFC 3339 with milliseconds.
+        package func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(onsetMs, forKey: .onsetMs)
+            try c.encode(detectedMs, forKey: .detectedMs)
+            try c.encode(frequencyHz, forKey: .frequencyHz)
+            try c.encode(confidence, forKey: .confidence)
+            try c.encode(RFC3339.string(from: detectedAt), forKey: .detectedAt)
+        }
+    }
+
+    /// Stable, URL-safe id, unique per stream: the hub's own or the controller's registered one.
+    package var id: String
+    /// Which ingress carries the call.
+    package var ingress: CallIngress
+    /// `"<ip>:<port>"` of the media's source (device name for ALSA).
+    package var source: String
+    /// RTP synchronisation source, `null` for other ingresses.
+    package var ssrc: UInt32?
+    /// Codec name: `"PCMU"`, `"PCMA"`, `"L16/16000"`, …
+    package var codec: String
+    /// Whether media still flows.
+    package var state: State
+    /// Wall-clock time the first media arrived.
+    package var startedAt: Date
+    /// Wall-clock time of the last change to this record.
+    package var updatedAt: Date
+    /// Stream time covered so far, in milliseconds.
+    package var audioMs: Int64
+    /// Packets or frames received.
+    package var packets: Int64
+    /// Packets lost and filled with silence.
+    package var packetsLost: Int64
+    /// The first beep found, or `nil`.
+    package var beep: Beep?
+    /// DTMF digits seen on the call, in order (`"123#"`).
+    package var dtmf: String
+    /// Metadata from the ingress merged with the controller's registration (the registration wins).
+    package var metadata: [String: String]
+    /// Why the call ended (`"idle"`, `"closed"`, …), `nil` while active.
+    package var endReason: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, ingress, source, ssrc, codec, state
+        case startedAt = "started_at"
+        case updatedAt = "updated_at"
+        case audioMs = "audio_ms"
+        case packets
+        case packetsLost = "packets_lost"
+        case beep, dtmf, metadata
+        case endReason = "end_reason"
+    }
+
+    /// Creates a record for a call that just started.
+    package init(id: String, descriptor: CallDescriptor, now: Date) {
+        self.id = id
+        self.ingress = descriptor.ingress
+        self.source = descriptor.source
+        self.ssrc = descriptor.ssrc
+        self.codec = descriptor.codec
+        self.state = .active
+        self.startedAt = now
+        self.updatedAt = now
+        self.audioMs = 0
+        self.packets = 0
+        self.packetsLost = 0
+        self.beep = nil
+        self.dtmf = ""
+        self.metadata = descriptor.metadata
+        self.endReason = nil
+    }
+
+    /// Decodes a call as the API writes it.
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        ingress = try c.decode(CallIngress.self, forKey: .ingress)
+        source = try c.decode(String.self, forKey: .source)
+        ssrc = try c.decodeIfPresent(UInt32.self, forKey: .ssrc)
+        codec = try c.decode(String.self, forKey: .codec)
+        state = try c.decode(State.self, forKey: .state)
+        startedAt = try RFC3339.decode(c, .startedAt)
+        updatedAt = try RFC3339.decode(c, .updatedAt)
+        audioMs = try c.decode(Int64.self, forKey: .audioMs)
+        packets = try c.decode(Int64.self, forKey: .packets)
+        packetsLost = try c.decode(Int64.self, forKey: .packetsLost)
+        beep = try c.decodeIfPresent(Beep.self, forKey: .beep)
+        dtmf = try c.decodeIfPresent(String.self, forKey: .dtmf) ?? ""
+        metadata = try c.decodeIfPresent([String: String].self, forKey: .metadata) ?? [:]
+        endReason = try c.decodeIfPresent(String.self, forKey: .endReason)
+    }
+
+    /// Encodes the call; `ssrc`, `beep` and `end_reason` are written as `null` when absent.
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(ingress, forKey: .ingress)
+        try c.encode(source, forKey: .source)
+        try c.encode(ssrc, forKey: .ssrc)
+        try c.encode(codec, forKey: .codec)
+        try c.encode(state, forKey: .state)
+        try c.encode(RFC3339.string(from: startedAt), forKey: .startedAt)
+        try c.encode(RFC3339.string(from: updatedAt), forKey: .updatedAt)
+        try c.encode(audioMs, forKey: .audioMs)
+        try c.encode(packets, forKey: .packets)
+        try c.encode(packetsLost, forKey: .packetsLost)
+        try c.encode(beep, forKey: .beep)
+        try c.encode(dtmf, forKey: .dtmf)
+        try c.encode(metadata, forKey: .metadata)
+        try c.encode(endReason, forKey: .endReason)
+    }
+}

@@ -1,0 +1,239 @@
+package import Foundation
+package import Logging
+
+/// Every option of `amd-edge run`, from a JSON config file and command-line flags (flags win).
+///
+/// The file's keys are the flags' names without dashes (`"max-calls": 500`, `"rtp": ["0.0.0.0:4000-4009"]`).
+/// Durations are seconds as a number, or a string with a unit (`"250ms"`, `"5s"`, `"10m"`, `"1h"`).
+package struct ServerConfiguration: Sendable {
+    /// HTTP API address (`--http`), loopback by default.
+    package var http = HostPort(host: "127.0.0.1", port: 8080)
+    /// RTP listen addresses (`--rtp`, repeatable).
+    package var rtp: [ListenRange] = []
+    /// Sources allowed to send RTP (`--rtp-allow`, repeatable); empty allows every source.
+    package var rtpAllow: [CIDR] = []
+    /// A stream ends after this long without packets (`--idle-timeout`).
+    package var idleTimeout: Duration = .seconds(5)
+    /// Concurrent calls at most (`--max-calls`).
+    package var maxCalls = 1000
+    /// Ended calls stay visible this long (`--retention`).
+    package var retention: Duration = .seconds(600)
+    /// Ended calls kept at most (`--max-ended-calls`).
+    package var maxEndedCalls = 10_000
+    /// UDP notification targets (`--notify-udp`, repeatable).
+    package var notifyUDP: [HostPort] = []
+    /// Webhook URLs (`--webhook`, repeatable).
+    package var webhooks: [String] = []
+    /// Events queued per webhook before the oldest is dropped (`--webhook-queue`).
+    package var webhookQueue = 1000
+    /// Attempts per event and webhook (`--webhook-attempts`).
+    package var webhookAttempts = 5
+    /// Time allowed for one webhook request (`--webhook-timeout`).
+    package var webhookTimeout: Duration = .seconds(5)
+    /// Bearer token required on `/v1/*` (`--api-token`, or `AMD_EDGE_API_TOKEN`).
+    package var apiToken: String?
+    /// Request bodies larger than this get 413, in bytes (`--max-body`).
+    package var maxBodyBytes = 64 * 1024
+    /// Events kept for `GET /v1/events` (`--event-history`).
+    package var eventHistory = 10_000
+    /// Log level (`--log-level`).
+    package var logLevel: Logger.Level = .info
+    /// Time allowed at shutdown to finish notifications (`--shutdown-timeout`).
+    package var shutdownTimeout: Duration = .seconds(10)
+
+    /// The keys a config file may have, which are also the flags' names.
+    package static let keys: [String] = [
+        "http", "rtp", "rtp-allow", "idle-timeout", "max-calls", "retention", "max-ended-calls", "notify-udp",
+        "webhook", "webhook-queue", "webhook-attempts", "webhook-timeout", "api-token", "max-body",
+        "event-history", "log-level", "shutdown-timeout",
+    ]
+
+    /// The defaults.
+    package init() {}
+
+    /// Builds the configuration from a config file (if any) and flags; flags replace the file's value of a key.
+    /// - Parameters:
+    ///   - fileData: the config file's bytes, or `nil` without `--config`.
+    ///   - filePath: the file's path, for messages.
+    ///   - flags: values given on the command line, by key (repeatable flags have several).
+    ///   - environment: `AMD_EDGE_API_TOKEN` is read from here when neither the file nor a flag sets the token.
+    package static func resolve(
+        fileData: Data?, filePath: String = "config", flags: [String: [String]],
+        environment: [String: String] = [:]
+    ) throws(ConfigError) -> ServerConfiguration {
+        var values: [String: (values: [String], origin: String)] = [:]
+        if let fileData {
+            for (key, list) in try fileValues(fileData, path: filePath) {
+                values[key] = (list, "config file \(filePath)")
+            }
+        }
+        if values["api-token"] == nil, let token = environment["AMD_EDGE_API_TOKEN"], !token.isEmpty {
+            values["api-token"] = ([token], "environment AMD_EDGE_API_TOKEN")
+        }
+        for (key, list) in flags where !list.isEmpty {
+            values[key] = (list, "flag --\(key)")
+        }
+        var config = ServerConfiguration()
+        for key in keys {
+            guard let (list, origin) = values[key] else { continue }
+            try config.apply(key: key, values: list, origin: origin)
+        }
+        return config
+    }
+
+    private mutating func apply(key: String, values: [String], origin: String) throws(ConfigError) {
+        func fail(_ message: String) -> ConfigError { .invalidValue(key: key, origin: origin, message: message) }
+        func single() throws(ConfigError) -> String {
+            guard values.count == 1, let value = values.first else { throw fail("expected one value") }
+            return value
+        }
+        func integer(_ range: ClosedRange<Int>) throws(ConfigError) -> Int {
+            let text = try single()
+            guard let value = Int(text), range.contains(value) else {
+                throw fail("expected an integer from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"")
+            }
+            return value
+        }
+        func duration() throws(ConfigError) -> Duration {
+            let text = try single()
+            guard let value = Self.parseDuration(text) else {
+                throw fail("expected a duration (seconds, or a number with ms, s, m or h), got \"\(text)\"")
+            }
+            return value
+        }
+        switch key {
+        case "http":
+            let text = try single()
+            guard let value = HostPort(parsing: text) else { throw fail("expected HOST:PORT, got \"\(text)\"") }
+            http = value
+        case "rtp":
+            rtp = try values.map { text throws(ConfigError) in
+                guard let value = ListenRange(parsing: text) else {
+                    throw fail("expected HOST:PORT or HOST:FIRST-LAST (at most 1024 ports), got \"\(text)\"")
+                }
+                return value
+            }
+        case "rtp-allow":
+            rtpAllow = try values.map { text throws(ConfigError) in
+                guard let value = CIDR(parsing: text) else { throw fail("expected an IP network, got \"\(text)\"") }
+                return value
+            }
+        case "idle-timeout": idleTimeout = try duration()
+        case "max-calls": maxCalls = try integer(1...1_000_000)
+        case "retention": retention = try duration()
+        case "max-ended-calls": maxEndedCalls = try integer(0...1_000_000)
+        case "notify-udp":
+            notifyUDP = try values.map { text throws(ConfigError) in
+                guard let value = HostPort(parsing: text), value.port > 0 else {
+                    throw fail("expected HOST:PORT, got \"\(text)\"")
+                }
+                return value
+            }
+        case "webhook":
+            webhooks = try values.map { text throws(ConfigError) in
+                guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil
+                else { throw fail("expected an http:// or https:// URL, got \"\(text)\"") }
+                return text
+            }
+        case "webhook-queue": webhookQueue = try integer(1...1_000_000)
+        case "webhook-attempts": webhookAttempts = try integer(1...100)
+        case "webhook-timeout": webhookTimeout = try duration()
+        case "api-token":
+            let token = try single()
+            guard !token.isEmpty, token.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+                throw fail("expected a non-empty token of printable characters without spaces")
+            }
+            apiToken = token
+        case "max-body": maxBodyBytes = try integer(1...(64 * 1024 * 1024))
+        case "event-history": eventHistory = try integer(1...10_000_000)
+        case "log-level":
+            let text = try single()
+            guard let level = Logger.Level(rawValue: text.lowercased()) else {
+                throw fail("expected trace, debug, info, notice, warning, error or critical, got \"\(text)\"")
+            }
+            logLevel = level
+        case "shutdown-timeout": shutdownTimeout = try duration()
+        default: break
+        }
+    }
+
+    /// Parses `"5"`, `"2.5"`, `"250ms"`, `"5s"`, `"10m"`, `"1h"`; `nil` when malformed or negative.
+    package static func parseDuration(_ text: String) -> Duration? {
+        let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        var number = text
+        var scale = 1.0
+        for unit in units where text.hasSuffix(unit.suffix) {
+            number = String(text.dropLast(unit.suffix.count))
+            scale = unit.seconds
+            break
+        }
+        guard let value = Double(number), value.isFinite, value >= 0, value * scale < 1e9 else { return nil }
+        return .milliseconds(Int64((value * scale * 1000).rounded()))
+    }
+
+    private static func fileValues(_ data: Data, path: String) throws(ConfigError) -> [String: [String]] {
+        let object: [String: JSONValue]
+        do {
+            object = try JSONDecoder().decode([String: JSONValue].self, from: data)
+        } catch {
+            throw .unreadableFile(path: path, reason: "not a JSON object (\(error))")
+        }
+        var result: [String: [String]] = [:]
+        for (key, value) in object {
+            guard keys.contains(key) else { throw .unknownKey(path: path, key: key) }
+            let list: [String]?
+            switch value {
+            case .array(let items):
+                let texts = items.compactMap(\.scalarText)
+                guard texts.count == items.count else {
+                    throw .invalidValue(key: key, origin: "config file \(path)", message: "expected strings or numbers")
+                }
+                list = texts
+            case .null: list = nil
+            default: list = value.scalarText.map { [$0] }
+            }
+            guard let list else {
+                throw .invalidValue(key: key, origin: "config file \(path)", message: "expected a string or a number")
+            }
+            result[key] = list
+        }
+        return result
+    }
+}
+
+/// A JSON value as read from a config file.
+private enum JSONValue: Decodable {
+    case string(String)
+    case number(Double)
+    case bool(Bool)
+    case array([JSONValue])
+    case object
+    case null
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object
+        }
+    }
+
+    /// The value as option text; `nil` for arrays, objects and null.
+    var scalarText: String? {
+        switch self {
+        case .string(let text): text
+        case .number(let value): value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        case .bool(let value): String(value)
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package import Metrics
+package import Prometheus
+package import RTP
+import Synchronization
+
+/// The daemon's metrics, created through swift-metrics on a Prometheus registry that `GET /metrics` renders.
+///
+/// Each daemon owns its registry, so several daemons (tests) can run in one process; `amd-edge run` also
+/// bootstraps `MetricsSystem` with ``factory`` so that libraries' metrics land in the same registry.
+/// Per-packet code holds the `Counter` objects it needs (created once); nothing here is looked up per packet.
+package final class ServerMetrics: Sendable {
+    /// Why a datagram was dropped, as the `reason` label of `amd_rtp_packets_dropped_total`.
+    ///
+    /// Datagrams that are not RTP are counted by the parse fault (``RTPParseError/reason``); the other reasons
+    /// come from the allow-list, the call limit and the stream's jitter buffer.
+    package enum DropReason: String, Sendable, CaseIterable {
+        /// Shorter than the 12-byte RTP header (``RTPParseError/tooShort(count:)``).
+        case tooShort = "too_short"
+        /// RTP version not 2 (``RTPParseError/badVersion(version:)``).
+        case badVersion = "bad_version"
+        /// RTCP on the RTP port (``RTPParseError/rtcp(packetType:)``).
+        case rtcp
+        /// The CSRC list runs past the datagram (``RTPParseError/csrcOverrun(csrcCount:count:)``).
+        case csrcOverrun = "csrc_overrun"
+        /// The header extension runs past the datagram (``RTPParseError/extensionOverrun(extensionEnd:count:)``).
+        case extensionOverrun = "extension_overrun"
+        /// The padding count is 0 or larger than the payload (``RTPParseError/badPadding(paddingCount:available:)``).
+        case badPadding = "bad_padding"
+        /// An RTP payload type the daemon does not decode (not PCMU, PCMA, comfort noise or telephone-event).
+        case unsupportedPayload = "unsupported_payload"
+        /// Comfort noise or telephone-event from a stream that has sent no audio yet (a call starts with audio).
+        case beforeAudio = "before_audio"
+        /// The source is not in `--rtp-allow`.
+        case notAllowed = "not_allowed"
+        /// A new stream beyond `--max-calls`.
+        case callLimit = "call_limit"
+        /// Too late for the jitter buffer (its sequence number was already played out or skipped).
+        case late
+        /// A sequence number already buffered or played.
+        case duplicate
+        /// A sequence number too far from the stream's (RFC 3550 A.1); two in a row restart the stream.
+        case outOfRange = "out_of_range"
+        /// A payload larger than a jitter-buffer slot (1500 bytes).
+        case oversize
+
+        /// The reason for a datagram that failed to parse.
+        package init(_ error: RTPParseError) {
+            switch error {
+            case .tooShort: self = .tooShort
+            case .badVersion: self = .badVersion
+            case .rtcp: self = .rtcp
+            case .csrcOverrun: self = .csrcOverrun
+            case .extensionOverrun: self = .extensionOverrun
+            case .badPadding: self = .badPadding
+            }
+        }
+    }
+
+    /// The registry that `GET /metrics` renders.
+    package let registry: PrometheusCollectorRegistry
+    /// A swift-metrics factory writing to ``registry``.
+    package let factory: PrometheusMetricsFactory
+
+    /// RTP datagrams received, before any check.
+    package let packetsReceived: CoreMetrics.Counter
+    /// Calls currently active.
+    package let activeCalls: CoreMetrics.Gauge
+    /// Calls started since the daemon started.
+    package let callsStarted: CoreMetrics.Counter
+    /// New streams refused at the call limit.
+    package let callsRejected: CoreMetrics.Counter
+    /// Beeps reported.
+    package let beeps: CoreMetrics.Counter
+    /// DTMF digits seen.
+    package let dtmfDigits: CoreMetrics.Counter
+    /// Seconds spent in the detector (wall-clock), to divide by ``audioSeconds``.
+    package let detectorSeconds: CoreMetrics.FloatingPointCounter
+    /// Seconds of audio given to the detector.
+    package let audioSeconds: CoreMetrics.FloatingPointCounter
+
+    private let dropped: [DropReason: CoreMetrics.Counter]
+    private let channels: Mutex<[String: (sent: CoreMetrics.Counter, dropped: CoreMetrics.Counter)]>
+
+    /// Creates the metrics on a new registry.
+    package init() {
+        let registry = PrometheusCollectorRegistry()
+        let factory = PrometheusMetricsFactory(registry: registry)
+        self.registry = registry
+        self.factory = factory
+        packetsReceived = CoreMetrics.Counter(label: "amd_rtp_packets_received_total", factory: factory)
+        activeCalls = CoreMetrics.Gauge(label: "amd_calls_active", factory: factory)
+        callsStarted = CoreMetrics.Counter(label: "amd_calls_started_total", factory: factory)
+        callsRejected = CoreMetrics.Counter(label: "amd_calls_rejected_total", factory: factory)
+        beeps = CoreMetrics.Counter(label: "amd_beeps_total", factory: factory)
+        dtmfDigits = CoreMetrics.Counter(label: "amd_dtmf_digits_total", factory: factory)
+        detectorSeconds = CoreMetrics.FloatingPointCounter(label: "amd_detector_seconds_total", factory: factory)
+        audioSeconds = CoreMetrics.FloatingPointCounter(label: "amd_audio_seconds_total", factory: factory)
+        var dropped: [DropReason: CoreMetrics.Counter] = [:]
+        for reason in DropReason.allCases {
+            dropped[reason] = CoreMetrics.Counter(
+                label: "amd_rtp_packets_dropped_total", dimensions: [("reason", reason.rawValue)], factory: factory)
+        }
+        self.dropped = dropped
+        channels = Mutex([:])
+        for channel in ["longpoll", "websocket", "udp", "webhook"] { _ = self.channelCounters(channel) }
+    }
+
+    /// The counter of datagrams dropped for `reason`.
+    package func packetsDropped(_ reason: DropReason) -> CoreMetrics.Counter {
+        // Every reason was created in init.
+        dropped[reason] ?? CoreMetrics.Counter(label: "amd_rtp_packets_dropped_total", dimensions: [("reason", reason.rawValue)],
+                                   factory: factory)
+    }
+
+    /// Counts one event delivered on `channel` (`"udp"`, `"webhook"`, `"websocket"`, `"longpoll"`).
+    package func eventSent(channel: String) { channelCounters(channel).sent.increment() }
+
+    /// Counts one event a channel dropped (queue full, retries exhausted).
+    package func eventDropped(channel: String) { channelCounters(channel).dropped.increment() }
+
+    private func channelCounters(_ channel: String) -> (sent: CoreMetrics.Counter, dropped: CoreMetrics.Counter) {
+        channels.withLock { channels in
+            if let counters = channels[channel] { return counters }
+            let counters = (
+                sent: CoreMetrics.Counter(label: "amd_events_sent_total", dimensions: [("channel", channel)], factory: factory),
+                dropped: CoreMetrics.Counter(label: "amd_events_dropped_total", dimensions: [("channel", channel)],
+                                 factory: factory)
+            )
+            channels[channel] = counters
+            return counters
+        }
+    }
+
+    /// The registry in Prometheus text format.
+    package func render() -> String { registry.emitToString() }
+}

@@ -1,0 +1,151 @@
+import AMDCore
+import Foundation
+import NIOHTTP1
+import Testing
+
+import AMDServer
+
+struct APIServerTests {
+    @Test func healthAndCallsAreJSON() async throws {
+        try await withDaemon { control, ports in
+            let health = try await request(.GET, port: ports.http, "/healthz")
+            #expect(health.status == 200)
+            #expect(health.headers.first(name: "Content-Type") == "application/json")
+            #expect(health.json["status"] as? String == "ok")
+
+            let id = try #require(control.hub.open(rtpDescriptor()))
+            let list = try await request(.GET, port: ports.http, "/v1/calls")
+            let calls = try #require(list.json["calls"] as? [[String: Any]])
+            #expect(calls.map { $0["id"] as? String } == [id])
+
+            let one = try await request(.GET, port: ports.http, "/v1/calls/\(id)")
+            #expect(one.status == 200 && one.json["state"] as? String == "active")
+            #expect(one.json["beep"] is NSNull)
+
+            let missing = try await request(.GET, port: ports.http, "/v1/calls/nope")
+            #expect(missing.status == 404 && missing.json["error"] is String)
+            #expect(missing.headers.first(name: "Content-Type") == "application/json")
+
+            let unknown = try await request(.GET, port: ports.http, "/v2/whatever")
+            #expect(unknown.status == 404 && unknown.json["error"] is String)
+        }
+    }
+
+    @Test func registrationRenamesAStream() async throws {
+        try await withDaemon { control, ports in
+            let hubID = try #require(control.hub.open(rtpDescriptor(source: "127.0.0.1:41000", ssrc: 4242)))
+            let created = try await request(
+                .POST, port: ports.http, "/v1/calls",
+                body: #"{"id":"controller-7","match":{"source":"127.0.0.1:41000","ssrc":4242},"metadata":{"agent":"a1"}}"#)
+            #expect(created.status == 201)
+            let call = try #require(created.json["call"] as? [String: Any])
+            #expect(call["id"] as? String == "controller-7")
+            control.hub.beep(hubID, event: sampleBeep, counters: CallCounters(audioMs: 1400))
+            let renamed = try await request(.GET, port: ports.http, "/v1/calls/controller-7")
+            #expect(renamed.status == 200)
+            #expect((renamed.json["beep"] as? [String: Any])?["onset_ms"] as? Int == 1200)
+            #expect((renamed.json["metadata"] as? [String: String])?["agent"] == "a1")
+            let events = try await request(.GET, port: ports.http, "/v1/events?after=1")
+            let beep = try #require((events.json["events"] as? [[String: Any]])?.first)
+            #expect(beep["call_id"] as? String == "controller-7")
+            #expect(beep["uuids"] as? [String] == ["controller-7"])
+
+            // Registering before the media: the stream takes the id when it starts.
+            let early = try await request(
+                .POST, port: ports.http, "/v1/calls", body: #"{"id":"later","match":{"ssrc":99}}"#)
+            #expect(early.status == 201 && early.json["call"] is NSNull)
+            _ = try #require(control.hub.open(rtpDescriptor(ssrc: 99)))
+            #expect(try await request(.GET, port: ports.http, "/v1/calls/later").status == 200)
+
+            let deleted = try await request(.DELETE, port: ports.http, "/v1/calls/later")
+            #expect(deleted.status == 204)
+            #expect(try await request(.GET, port: ports.http, "/v1/calls/later").status == 404)
+            #expect(try await request(.DELETE, port: ports.http, "/v1/calls/later").status == 404)
+        }
+    }
+
+    @Test func badRequestsGetTheRightStatus() async throws {
+        try await withDaemon({ $0.maxBodyBytes = 1024 }) { _, ports in
+            let malformed = try await request(.POST, port: ports.http, "/v1/calls", body: "{not json")
+            #expect(malformed.status == 400 && malformed.json["error"] is String)
+            let missing = try await request(.POST, port: ports.http, "/v1/calls", body: #"{"match":{"ssrc":1}}"#)
+            #expect(missing.status == 400 && (missing.json["error"] as? String)?.contains("id") == true)
+            let badSSRC = try await request(
+                .POST, port: ports.http, "/v1/calls", body: #"{"id":"x","match":{"ssrc":-4}}"#)
+            #expect(badSSRC.status == 400 && (badSSRC.json["error"] as? String)?.contains("match.ssrc") == true, "\(badSSRC.body)")
+            let emptyMatch = try await request(.POST, port: ports.http, "/v1/calls", body: #"{"id":"x","match":{}}"#)
+            #expect(emptyMatch.status == 400)
+
+            let first = try await request(.POST, port: ports.http, "/v1/calls", body: #"{"id":"x","match":{"ssrc":1}}"#)
+            #expect(first.status == 201)
+            let sameID = try await request(.POST, port: ports.http, "/v1/calls", body: #"{"id":"x","match":{"ssrc":2}}"#)
+            #expect(sameID.status == 409 && sameID.json["error"] is String)
+            let sameMatch = try await request(
+                .POST, port: ports.http, "/v1/calls", body: #"{"id":"y","match":{"ssrc":1}}"#)
+            #expect(sameMatch.status == 409)
+
+            let huge = "{\"id\":\"z\",\"match\":{\"ssrc\":3},\"metadata\":{\"pad\":\"" + String(repeating: "a", count: 4000)
+                + "\"}}"
+            let tooLarge = try await request(.POST, port: ports.http, "/v1/calls", body: huge)
+            #expect(tooLarge.status == 413 && tooLarge.json["error"] is String)
+
+            let badAfter = try await request(.GET, port: ports.http, "/v1/events?after=-1")
+            #expect(badAfter.status == 400)
+            let plainWS = try await request(.GET, port: ports.http, "/v1/events/ws")
+            #expect(plainWS.status == 426)
+        }
+    }
+
+    @Test func tokenIsRequiredOnV1() async throws {
+        try await withDaemon({ $0.apiToken = "s3cret" }) { _, ports in
+            #expect(try await request(.GET, port: ports.http, "/v1/calls").status == 401)
+            let wrong = try await request(.GET, port: ports.http, "/v1/calls", token: "s3creT")
+            #expect(wrong.status == 401 && wrong.json["error"] is String)
+            #expect(try await request(.GET, port: ports.http, "/v1/calls", token: "s3cret").status == 200)
+            #expect(try await request(.GET, port: ports.http, "/v1/events", token: "s3cret!").status == 401)
+            #expect(try await request(.GET, port: ports.http, "/healthz").status == 200)
+        }
+    }
+
+    @Test func longPollWakesUpOnABeep() async throws {
+        try await withDaemon { control, ports in
+            let id = try #require(control.hub.open(rtpDescriptor()))
+            let after = control.bus.lastSeq
+            let started = ContinuousClock.now
+            async let poll = request(.GET, port: ports.http, "/v1/events?after=\(after)&wait=30")
+            try await eventually("the long-poll to wait") { control.bus.subscriberCount > 0 }
+            control.hub.beep(id, event: sampleBeep, counters: CallCounters(audioMs: 1400))
+            let response = try await poll
+            #expect(ContinuousClock.now - started < .seconds(20))
+            #expect(response.status == 200)
+            let events = try #require(response.json["events"] as? [[String: Any]])
+            #expect(events.count == 1 && events.first?["type"] as? String == "beep")
+            #expect(events.first?["beep_detected"] as? Bool == true)
+            #expect(response.json["next"] as? Int == Int(after) + 1)
+        }
+    }
+
+    @Test func eventsSayWhenHistoryWasTruncated() async throws {
+        try await withDaemon({ $0.eventHistory = 2 }) { control, ports in
+            for ssrc in 0..<3 as Range<UInt32> { _ = control.hub.open(rtpDescriptor(ssrc: ssrc)) }
+            let page = try await request(.GET, port: ports.http, "/v1/events?after=0")
+            #expect(page.json["truncated"] as? Bool == true)
+            #expect(page.json["oldest"] as? Int == 2)
+            #expect((page.json["events"] as? [[String: Any]])?.count == 2)
+        }
+    }
+
+    @Test func metricsAreExported() async throws {
+        try await withDaemon { control, ports in
+            let id = try #require(control.hub.open(rtpDescriptor()))
+            control.hub.beep(id, event: sampleBeep, counters: CallCounters())
+            let metrics = try await request(.GET, port: ports.http, "/metrics")
+            #expect(metrics.status == 200)
+            #expect(metrics.body.contains("amd_beeps_total 1"))
+            #expect(metrics.body.contains("amd_calls_active 1"))
+            #expect(metrics.body.contains(#"amd_rtp_packets_dropped_total{reason="bad_version"}"#))
+            #expect(metrics.body.contains(#"amd_events_sent_total{channel="webhook"}"#))
+            #expect(metrics.body.contains("amd_detector_seconds_total"))
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import AMDCore
+import Foundation
+import Testing
+
+import AMDServer
+
+struct CallHubTests {
+    func makeHub(_ limits: CallHub.Limits = .init()) -> (CallHub, EventBus) {
+        let metrics = ServerMetrics()
+        let bus = EventBus(metrics: metrics)
+        return (CallHub(limits: limits, bus: bus, metrics: metrics), bus)
+    }
+
+    @Test func openUpdateBeepCloseFillTheCallRecord() throws {
+        let (hub, bus) = makeHub()
+        let id = try #require(hub.open(rtpDescriptor()))
+        hub.update(id, counters: CallCounters(audioMs: 500, packets: 25, packetsLost: 1))
+        hub.dtmf(id, digit: "1")
+        hub.dtmf(id, digit: "2")
+        hub.beep(id, event: sampleBeep, counters: CallCounters(audioMs: 1400, packets: 70, packetsLost: 1))
+        var call = try #require(hub.call(id))
+        #expect(call.state == .active)
+        #expect(call.source == "127.0.0.1:40000" && call.ssrc == 0x1234 && call.codec == "PCMU")
+        #expect(call.audioMs == 1400 && call.packets == 70 && call.packetsLost == 1)
+        #expect(call.dtmf == "12")
+        #expect(call.beep?.onsetMs == 1200 && call.beep?.frequencyHz == 1004)
+        hub.close(id, counters: CallCounters(audioMs: 3000, packets: 150, packetsLost: 1), reason: "idle")
+        call = try #require(hub.call(id))
+        #expect(call.state == .ended && call.endReason == "idle" && call.audioMs == 3000)
+        let types = bus.events(after: 0).events.map(\.type)
+        #expect(types == [.callStarted, .beep, .callEnded])
+    }
+
+    @Test func idsAreURLSafeAndUniquePerStream() throws {
+        let (hub, _) = makeHub()
+        var ids = Set<String>()
+        for ssrc in 0..<50 as Range<UInt32> {
+            let id = try #require(hub.open(rtpDescriptor(ssrc: ssrc)))
+            #expect(CallRegistration.isValidID(id))
+            ids.insert(id)
+        }
+        #expect(ids.count == 50)
+    }
+
+    @Test func callJSONHasTheIssueShape() throws {
+        let (hub, _) = makeHub()
+        let id = try #require(hub.open(rtpDescriptor()))
+        let encoded = try JSONEncoder().encode(try #require(hub.call(id)))
+        let object = try #require(try JSONSerialization.jsonObject(with: encoded) as? [String: Any])
+        for key in ["id", "ingress", "source", "ssrc", "codec", "state", "started_at", "updated_at", "audio_ms",
+                    "packets", "packets_lost", "beep", "dtmf"] {
+            #expect(object[key] != nil, "missing \(key)")
+        }
+        #expect(object["beep"] is NSNull)
+        let started = try #require(object["started_at"] as? String)
+        // RFC 3339 with milliseconds, UTC.
+        #expect(started.count == 24 && started.hasSuffix("Z") && started.contains("."))
+        // Decoding and re-encoding gives the same JSON (times round to milliseconds on the wire).
+        let decoded = try JSONDecoder().decode(Call.self, from: encoded)
+        let sorted = JSONEncoder()
+        sorted.outputFormatting = .sortedKeys
+        #expect(try sorted.encode(decoded) == sorted.encode(try #require(hub.call(id))))
+    }
+
+    @Test func openReturnsNilBeyondMaxCalls() throws {
+        let (hub, _) = makeHub(.init(maxCalls: 2))
+        let first = try #require(hub.open(rtpDescriptor(ssrc: 1)))
+        #expect(hub.open(rtpDescriptor(ssrc: 2)) != nil)
+        #expect(hub.open(rtpDescriptor(ssrc: 3)) == nil)
+        hub.close(first, counters: CallCounters(), reason: "idle")
+        #expect(hub.open(rtpDescriptor(ssrc: 4)) != nil)
+    }
+
+    @Test func endedCallsAreForgottenAfterRetentionOrBeyondTheCount() throws {
+        let (hub, _) = makeHub(.init(retention: .zero))
+        let id = try #require(hub.open(rtpDescriptor()))
+        hub.close(id, counters: CallCounters(), reason: "idle")
+        hub.sweep()
+        #expect(hub.call(id) == nil)
+
+        let (bounded, _) = makeHub(.init(maxEndedCalls: 3))
+        var ids: [String] = []
+        for ssrc in 0..<5 as Range<UInt32> {
+            let id = try #require(bounded.open(rtpDescriptor(ssrc: ssrc)))
+            bounded.close(id, counters: CallCounters(), reason: "idle")
+            ids.append(id)
+        }
+        #expect(bounded.calls().map(\.id) == Array(ids.suffix(3)))
+    }
+
+    @Test func registrationBeforeMediaNamesTheStream() throws {
+        let (hub, bus) = makeHub()
+        let result = try hub.register(
+            CallRegistration(id: "ctl-42", match: .init(ssrc: 77), metadata: ["campaign": "x"]))
+        #expect(result.call == nil)
+        let hubID = try #require(hub.open(rtpDescriptor(ssrc: 77)))
+        let call = try #require(hub.call("ctl-42"))
+        #expect(call.metadata["campaign"] == "x")
+        hub.beep(hubID, event: sampleBeep, counters: CallCounters())
+        #expect(bus.events(after: 0).events.map(\.callID) == ["ctl-42", "ctl-42"])
+        // A second matching stream while ctl-42 is in use gets a derived id.
+        _ = try #require(hub.open(rtpDescriptor(source: "127.0.0.1:40002", ssrc: 77)))
+        #expect(hub.call("ctl-42.2") != nil)
+    }
+
+    @Test func registrationAfterMediaRenamesTheStream() throws {
+        let (hub, bus) = makeHub()
+        let hubID = try #require(hub.open(rtpDescriptor(source: "10.1.1.1:5000", ssrc: 9)))
+        let result = try hub.register(
+            CallRegistration(id: "abc", match: .init(source: "10.1.1.1:5000", ssrc: 9)))
+        #expect(result.call?.id == "abc")
+        #expect(hub.call(hubID) == nil)
+        hub.beep(hubID, event: sampleBeep, counters: CallCounters())
+        #expect(bus.events(after: 0).events.last?.callID == "abc")
+    }
+
+    @Test func registrationConflictsAndMalformedInput() throws {
+        let (hub, _) = makeHub()
+        _ = try hub.register(CallRegistration(id: "one", match: .init(ssrc: 1)))
+        #expect(throws: CallHubError.self) { try hub.register(CallRegistration(id: "one", match: .init(ssrc: 2))) }
+        #expect(throws: CallHubError.self) { try hub.register(CallRegistration(id: "two", match: .init(ssrc: 1))) }
+        #expect(throws: CallHubError.invalid("match needs source, ssrc or both")) {
+            try hub.register(CallRegistration(id: "three", match: .init()))
+        }
+        #expect(throws: CallHubError.self) { try hub.register(CallRegistration(id: "bad id", match: .init(ssrc: 3))) }
+    }
+
+    @Test func deleteRemovesRegistrationAndHidesTheCall() throws {
+        let (hub, bus) = makeHub()
+        _ = try hub.register(CallRegistration(id: "gone", match: .init(ssrc: 5)))
+        let hubID = try #require(hub.open(rtpDescriptor(ssrc: 5)))
+        try hub.delete("gone")
+        #expect(hub.call("gone") == nil)
+        #expect(hub.registration("gone") == nil)
+        let before = bus.lastSeq
+        hub.beep(hubID, event: sampleBeep, counters: CallCounters())
+        hub.close(hubID, counters: CallCounters(), reason: "idle")
+        #expect(bus.lastSeq == before)
+        #expect(hub.activeCount == 0)
+        #expect(throws: CallHubError.notFound(id: "gone")) { try hub.delete("gone") }
+    }
+}

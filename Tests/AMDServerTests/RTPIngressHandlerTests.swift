@@ -1,0 +1,243 @@
+import AMDCore
+import Foundation
+import NIOHTTP1
+import Testing
+
+import AMDServer
+
+/// The RTP path end to end: real datagrams on loopback into a real daemon, read back through the HTTP API.
+struct RTPIngressHandlerTests {
+    /// The one call `GET /v1/calls` shows once its beep is in (fails after `timeout`).
+    func callWithBeep(port: Int, timeout: Duration = .seconds(20)) async throws -> [String: Any] {
+        var found: [String: Any] = [:]
+        try await eventually(timeout: timeout, "a call with a beep") {
+            guard let call = try await fetchCalls(port: port).first(where: { $0["beep"] is [String: Any] }) else {
+                return false
+            }
+            found = call
+            return true
+        }
+        return found
+    }
+
+    @Test(arguments: [("pcm_mulaw", "PCMU"), ("pcm_alaw", "PCMA")])
+    func ffmpegStreamYieldsTheFilesBeep(encoder: String, codec: String) async throws {
+        let expected = try #require(try beepsDetectedDirectly(muLaw: muLawSamples(ofWAV: sampleCallPath)).first)
+        try await withRTPDaemon { _, ports in
+            try await ffmpegSendRTP(sampleCallPath, codec: encoder, to: ports.rtp[0])
+            let call = try await callWithBeep(port: ports.http)
+            #expect(call["ingress"] as? String == "rtp")
+            #expect(call["codec"] as? String == codec)
+            #expect((call["source"] as? String)?.hasPrefix("127.0.0.1:") == true)
+            #expect(call["ssrc"] is Int)
+            let beep = try #require(call["beep"] as? [String: Any])
+            let onset = try #require(beep["onset_ms"] as? Int)
+            #expect(abs(Int64(onset) - expected.onsetMs) <= 50, "RTP onset \(onset) ms, file onset \(expected.onsetMs) ms")
+            #expect(abs((beep["frequency_hz"] as? Double ?? 0) - expected.frequencyHz) < 30)
+            #expect(call["packets_lost"] as? Int == 0)
+        }
+    }
+
+    @Test func reorderedDuplicatedLostAndJitteredPacketsStillYieldTheBeep() async throws {
+        let samples = try muLawSamples(ofWAV: sampleCallPath)
+        let expected = try #require(try beepsDetectedDirectly(muLaw: samples).first)
+        let packets = rtpPackets(muLaw: samples, ssrc: 0xC0FF_EE01)
+        let beepPacket = Int(expected.onsetMs) / 20
+        // Lose a few packets of the greeting (not the beep), swap neighbours, repeat some, send in uneven bursts.
+        var random = SplitMix64(state: 42)
+        var order: [[UInt8]] = []
+        var lost = 0
+        var index = 0
+        while index < packets.count {
+            let nearBeep = (beepPacket - 2)...(beepPacket + 25)
+            if index > 10, !nearBeep.contains(index), random.next() % 40 == 0 {
+                lost += 1
+                index += 1
+                continue
+            }
+            if index + 1 < packets.count, index > 3, random.next() % 6 == 0 {
+                order += [packets[index + 1], packets[index]]
+                index += 2
+            } else {
+                order.append(packets[index])
+                index += 1
+            }
+            if random.next() % 15 == 0, let last = order.last { order.append(last) }
+        }
+        #expect(lost >= 3 && order.count > packets.count - lost)
+        try await withRTPDaemon({ $0.idleTimeout = .milliseconds(500) }) { _, ports in
+            let sender = try await UDPSender.start()
+            defer { Task { await sender.close() } }
+            var sent = 0
+            while sent < order.count {
+                let burst = Int(random.next() % 8) + 1
+                try await sender.send(Array(order[sent..<min(order.count, sent + burst)]), to: ports.rtp[0])
+                sent += burst
+                // Jitter: bursts apart by 0–4 ms of wall time (stream time follows the RTP timestamps anyway).
+                try await Task.sleep(for: .milliseconds(Int(random.next() % 5)))
+            }
+            let call = try await callWithBeep(port: ports.http)
+            let beep = try #require(call["beep"] as? [String: Any])
+            let onset = try #require(beep["onset_ms"] as? Int)
+            #expect(abs(Int64(onset) - expected.onsetMs) <= 50, "onset \(onset) ms, file \(expected.onsetMs) ms")
+            #expect(call["codec"] as? String == "PCMU")
+            #expect(call["ssrc"] as? Int == 0xC0FF_EE01)
+            // The jitter buffer is played out when the stream goes idle; the final counters come with call_ended.
+            try await eventually("the call to end") {
+                try await fetchCalls(port: ports.http).first?["state"] as? String == "ended"
+            }
+            let ended = try #require(try await fetchCalls(port: ports.http).first)
+            #expect(ended["packets_lost"] as? Int == lost)
+            #expect(ended["packets"] as? Int == order.count)
+            #expect(ended["audio_ms"] as? Int == packets.count * 20)
+            let metrics = try await fetchMetrics(port: ports.http)
+            #expect(metricValue(metrics, #"amd_rtp_packets_dropped_total{reason="duplicate"}"#) > 0)
+        }
+    }
+
+    @Test func aStreamThatSwitchesToPCMAKeepsItsDetectorAndFindsTheBeep() async throws {
+        let samples = try muLawSamples(ofWAV: sampleCallPath)
+        let expected = try #require(try beepsDetectedDirectly(muLaw: samples).first)
+        var packets = rtpPackets(muLaw: samples, ssrc: 0x5A17_C400)
+        // From 2 s on, the same audio in A-law with payload type 8 (as after a re-INVITE that keeps the SSRC).
+        for index in 100..<packets.count {
+            packets[index][1] = 8
+            for byte in 12..<packets[index].count {
+                packets[index][byte] = G711.linearToALaw(G711.muLawToLinear(packets[index][byte]))
+            }
+        }
+        try await withRTPDaemon { _, ports in
+            let sender = try await UDPSender.start()
+            defer { Task { await sender.close() } }
+            try await sender.send(packets, to: ports.rtp[0])
+            let call = try await callWithBeep(port: ports.http)
+            #expect(call["codec"] as? String == "PCMU")
+            let onset = try #require((call["beep"] as? [String: Any])?["onset_ms"] as? Int)
+            #expect(abs(Int64(onset) - expected.onsetMs) <= 50, "onset \(onset) ms, file \(expected.onsetMs) ms")
+        }
+    }
+
+    @Test func telephoneEventsBecomeTheCallsDTMFDigits() async throws {
+        let silence = [UInt8](repeating: 0xFF, count: 160)[...]
+        var packets: [[UInt8]] = []
+        var sequence: UInt16 = 1
+        func add(_ payloadType: UInt8, _ timestamp: UInt32, _ payload: ArraySlice<UInt8>) {
+            packets.append(rtpDatagram(sequence: sequence, timestamp: timestamp, ssrc: 0xD7AF, payloadType: payloadType,
+                                       payload: payload))
+            sequence += 1
+        }
+        for index in 0..<5 { add(0, UInt32(index) * 160, silence) }
+        // Key 4, then '#', each as three RFC 4733 packets (start, update, end) sharing the event's timestamp.
+        for (key, timestamp) in [(UInt8(4), UInt32(800)), (UInt8(11), UInt32(1600))] {
+            for (end, duration) in [(false, UInt16(160)), (false, UInt16(320)), (true, UInt16(480))] {
+                add(101, timestamp, [key, end ? 0x8A : 0x0A, UInt8(duration >> 8), UInt8(duration & 0xFF)][...])
+            }
+        }
+        for index in 15..<20 { add(0, UInt32(index) * 160, silence) }
+        try await withRTPDaemon { _, ports in
+            let sender = try await UDPSender.start()
+            defer { Task { await sender.close() } }
+            try await sender.send(packets, to: ports.rtp[0])
+            try await eventually("the digits") { try await fetchCalls(port: ports.http).first?["dtmf"] as? String == "4#" }
+        }
+    }
+
+    @Test func malformedDatagramsAreCountedByReason() async throws {
+        let payload = [UInt8](repeating: 0xFF, count: 160)[...]
+        var cases: [(String, [UInt8])] = []
+        cases.append(("too_short", [0x80, 0x00, 0x01]))
+        cases.append(("bad_version", [0x40] + Array(rtpDatagram(sequence: 1, timestamp: 0, ssrc: 1, payload: payload).dropFirst())))
+        cases.append(("rtcp", [0x80, 200] + [UInt8](repeating: 0, count: 26)))
+        cases.append(("csrc_overrun", [0x8F] + Array(rtpDatagram(sequence: 1, timestamp: 0, ssrc: 1, payload: [0, 0][...]).dropFirst())))
+        cases.append(("extension_overrun", [0x90] + Array(rtpDatagram(sequence: 1, timestamp: 0, ssrc: 1, payload: [0xBE, 0xDE, 0xFF, 0xFF][...]).dropFirst())))
+        cases.append(("bad_padding", [0xA0] + Array(rtpDatagram(sequence: 1, timestamp: 0, ssrc: 1, payload: [1, 2, 200][...]).dropFirst())))
+        try await withRTPDaemon { _, ports in
+            let sender = try await UDPSender.start()
+            defer { Task { await sender.close() } }
+            for (index, (_, datagram)) in cases.enumerated() {
+                try await sender.send([[UInt8]](repeating: datagram, count: index + 1), to: ports.rtp[0])
+            }
+            // A valid packet after them all: when its call shows, every datagram before it was handled.
+            try await sender.send([rtpDatagram(sequence: 1, timestamp: 0, ssrc: 7, payload: payload)], to: ports.rtp[0])
+            try await eventually("the valid stream's call") { try await fetchCalls(port: ports.http).count == 1 }
+            let metrics = try await fetchMetrics(port: ports.http)
+            for (index, (reason, _)) in cases.enumerated() {
+                let count = metricValue(metrics, #"amd_rtp_packets_dropped_total{reason="\#(reason)"}"#)
+                #expect(count == Double(index + 1), "\(reason)")
+            }
+            #expect(metricValue(metrics, "amd_rtp_packets_received_total") == Double(cases.count * (cases.count + 1) / 2 + 1))
+        }
+    }
+
+    @Test func aFloodOfRandomSSRCsStopsAtTheCallLimitAndTheTrackedCallKeepsWorking() async throws {
+        let samples = try muLawSamples(ofWAV: sampleCallPath)
+        let packets = rtpPackets(muLaw: samples, ssrc: 0x5EED_0001)
+        try await withRTPDaemon({ $0.maxCalls = 4 }) { control, ports in
+            let sender = try await UDPSender.start()
+            defer { Task { await sender.close() } }
+            let half = packets.count / 3
+            try await sender.send(Array(packets[..<half]), to: ports.rtp[0])
+            try await eventually("the first call") { try await fetchCalls(port: ports.http).count == 1 }
+            var random = SplitMix64(state: 7)
+            let flood = (0..<2000).map { index in
+                rtpDatagram(
+                    sequence: UInt16(truncatingIfNeeded: index), timestamp: UInt32(index) * 160,
+                    ssrc: UInt32(truncatingIfNeeded: random.next()), payload: samples[0..<160])
+            }
+            try await sender.send(flood, to: ports.rtp[0])
+            try await sender.send(Array(packets[half...]), to: ports.rtp[0])
+            let call = try await callWithBeep(port: ports.http)
+            #expect(call["ssrc"] as? Int == 0x5EED_0001)
+            #expect(control.hub.activeCount <= 4)
+            #expect(try await fetchCalls(port: ports.http).count <= 4)
+            let metrics = try await fetchMetrics(port: ports.http)
+            #expect(metricValue(metrics, #"amd_rtp_packets_dropped_total{reason="call_limit"}"#) >= 1997)
+        }
+    }
+
+    @Test func anIdleStreamEndsItsCall() async throws {
+        let payload = [UInt8](repeating: 0xFF, count: 160)[...]
+        try await withRTPDaemon({ $0.idleTimeout = .milliseconds(300) }) { _, ports in
+            let sender = try await UDPSender.start()
+            defer { Task { await sender.close() } }
+            let packets = (0..<10).map {
+                rtpDatagram(sequence: UInt16($0), timestamp: UInt32($0) * 160, ssrc: 0x1D1E, payload: payload)
+            }
+            try await sender.send(packets, to: ports.rtp[0])
+            try await eventually(timeout: .seconds(10), "the call to end") {
+                try await fetchCalls(port: ports.http).first?["state"] as? String == "ended"
+            }
+            let call = try #require(try await fetchCalls(port: ports.http).first)
+            #expect(call["end_reason"] as? String == "idle")
+            #expect(call["packets"] as? Int == 10)
+            #expect(call["audio_ms"] as? Int == 200)
+            let events = try await request(.GET, port: ports.http, "/v1/events?after=0").json["events"]
+            let types = (events as? [[String: Any]] ?? []).map { $0["type"] as? String ?? "" }
+            #expect(types == ["call_started", "call_ended"])
+        }
+    }
+
+    @Test func sourcesOutsideRTPAllowAreDropped() async throws {
+        let payload = [UInt8](repeating: 0xFF, count: 160)[...]
+        try await withRTPDaemon({ $0.rtpAllow = [CIDR(parsing: "10.0.0.0/8")!, CIDR(parsing: "::1/128")!] }) { _, ports in
+            let sender = try await UDPSender.start()
+            defer { Task { await sender.close() } }
+            let packets = (0..<5).map {
+                rtpDatagram(sequence: UInt16($0), timestamp: UInt32($0) * 160, ssrc: 0xA110, payload: payload)
+            }
+            try await sender.send(packets, to: ports.rtp[0])
+            try await eventually("the drops to be counted") {
+                let metrics = try await fetchMetrics(port: ports.http)
+                return metricValue(metrics, #"amd_rtp_packets_dropped_total{reason="not_allowed"}"#) == 5
+            }
+            #expect(try await fetchCalls(port: ports.http).isEmpty)
+        }
+        try await withRTPDaemon({ $0.rtpAllow = [CIDR(parsing: "127.0.0.0/8")!] }) { _, ports in
+            let sender = try await UDPSender.start()
+            defer { Task { await sender.close() } }
+            try await sender.send(
+                [rtpDatagram(sequence: 1, timestamp: 0, ssrc: 0xA110, payload: payload)], to: ports.rtp[0])
+            try await eventually("the allowed call") { try await fetchCalls(port: ports.http).count == 1 }
+        }
+    }
+}

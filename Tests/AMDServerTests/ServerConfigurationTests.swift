@@ -1,0 +1,67 @@
+import Foundation
+import NIOCore
+import Testing
+
+import AMDServer
+
+struct ServerConfigurationTests {
+    @Test func defaults() throws {
+        let config = try ServerConfiguration.resolve(fileData: nil, flags: [:])
+        #expect(config.http == HostPort(host: "127.0.0.1", port: 8080))
+        #expect(config.retention == .seconds(600) && config.maxCalls == 1000 && config.apiToken == nil)
+    }
+
+    @Test func fileThenFlagsOverride() throws {
+        let file = Data(#"{"http":"0.0.0.0:9000","max-calls":50,"rtp":["127.0.0.1:4000-4003"],"retention":"2m"}"#.utf8)
+        let config = try ServerConfiguration.resolve(
+            fileData: file, flags: ["max-calls": ["70"], "rtp": ["[::1]:5000"]],
+            environment: ["AMD_EDGE_API_TOKEN": "secret"])
+        #expect(config.http == HostPort(host: "0.0.0.0", port: 9000))
+        #expect(config.maxCalls == 70)
+        #expect(config.rtp == [ListenRange(host: "::1", ports: 5000...5000)])
+        #expect(config.retention == .seconds(120))
+        #expect(config.apiToken == "secret")
+    }
+
+    @Test func errorsNameTheKey() {
+        let file = Data(#"{"max-calls":"many"}"#.utf8)
+        #expect {
+            _ = try ServerConfiguration.resolve(fileData: file, filePath: "a.json", flags: [:])
+        } throws: { error in
+            "\(error)".contains("\"max-calls\"") && "\(error)".contains("a.json")
+        }
+        #expect(throws: ConfigError.unknownKey(path: "a.json", key: "max_calls")) {
+            _ = try ServerConfiguration.resolve(fileData: Data(#"{"max_calls":1}"#.utf8), filePath: "a.json", flags: [:])
+        }
+        #expect {
+            _ = try ServerConfiguration.resolve(fileData: nil, flags: ["idle-timeout": ["soon"]])
+        } throws: { error in
+            "\(error)".contains("--idle-timeout")
+        }
+    }
+
+    @Test func theExampleConfigParses() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("deploy/amd-edge.example.json")
+        let config = try ServerConfiguration.resolve(fileData: Data(contentsOf: url), flags: [:])
+        #expect(config.rtp.first?.ports == 40000...40019)
+        #expect(config.webhooks.count == 1 && config.notifyUDP.count == 1)
+    }
+
+    @Test func addressesAndNetworks() throws {
+        #expect(HostPort(parsing: "[::1]:80") == HostPort(host: "::1", port: 80))
+        #expect(HostPort(parsing: "::1:80") == nil)
+        #expect(HostPort(parsing: "h:70000") == nil)
+        #expect(ListenRange(parsing: "0.0.0.0:4000-4009")?.ports.count == 10)
+        #expect(ListenRange(parsing: "0.0.0.0:4009-4000") == nil)
+        let net = try #require(CIDR(parsing: "10.1.0.0/16"))
+        #expect(net.contains(try SocketAddress(ipAddress: "10.1.200.3", port: 1)))
+        #expect(!net.contains(try SocketAddress(ipAddress: "10.2.0.1", port: 1)))
+        #expect(net.contains(try SocketAddress(ipAddress: "::ffff:10.1.0.9", port: 1)))
+        let v6 = try #require(CIDR(parsing: "2001:db8::/32"))
+        #expect(v6.contains(try SocketAddress(ipAddress: "2001:db8:1::5", port: 1)))
+        #expect(CIDR(parsing: "10.0.0.0/33") == nil)
+        #expect(ServerConfiguration.parseDuration("250ms") == .milliseconds(250))
+        #expect(ServerConfiguration.parseDuration("-1") == nil)
+    }
+}
