@@ -1,0 +1,264 @@
+import AMDCore
+import AMDServer
+import Foundation
+import HummingbirdWSClient
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOWebSocket
+import Synchronization
+import Testing
+
+/// A value shared between a client task and the test, behind a lock.
+final class Shared<Value: Sendable>: Sendable {
+    private let state: Mutex<Value>
+    init(_ value: Value) { state = Mutex(value) }
+    var value: Value {
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
+    }
+}
+
+/// The Vonage websocket ingress end to end: a real daemon on loopback, real websocket clients.
+struct VonageIngressTests {
+    /// One message a test client sends.
+    enum Message: Sendable {
+        case text(String)
+        case binary([UInt8])
+    }
+
+    static var clientLogger: Logger {
+        var logger = Logger(label: "vonage-client")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    /// Connects to `/socket`, sends `messages`, runs `whileOpen`, then closes (or waits for the server's close
+    /// when `awaitServerClose`); returns the close frame the server sent, if any.
+    static func session(
+        port: Int, path: String = "/socket", _ messages: [Message], awaitServerClose: Bool = false,
+        whileOpen: @escaping @Sendable () async throws -> Void = {}
+    ) async throws -> WebSocketCloseFrame? {
+        try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)\(path)", logger: clientLogger) {
+            inbound, outbound, _ in
+            for message in messages {
+                switch message {
+                case .text(let text): try await outbound.write(.text(text))
+                case .binary(let bytes): try await outbound.write(.binary(ByteBuffer(bytes: bytes)))
+                }
+            }
+            try await whileOpen()
+            if awaitServerClose {
+                for try await _ in inbound {}
+            }
+        }
+    }
+
+    /// Plays `call` as Vonage does: header, 20 ms binary frames (on a real-time schedule or as fast as possible),
+    /// then `dtmf` digits as `websocket:dtmf` messages; runs `whileOpen` before closing.
+    static func play(
+        _ call: GeneratedCall, port: Int, uuid: String, realTime: Bool, dtmf: [String] = [],
+        whileOpen: @escaping @Sendable () async throws -> Void = {}
+    ) async throws -> WebSocketCloseFrame? {
+        let bytes = call.bytes
+        let frameBytes = call.frameBytes
+        return try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/socket", logger: clientLogger) {
+            _, outbound, _ in
+            try await outbound.write(.text(vonageHeader(rate: call.sampleRate, headers: ["uuid": uuid])))
+            let clock = ContinuousClock()
+            let start = clock.now
+            var index = 0
+            for offset in stride(from: 0, to: bytes.count, by: frameBytes) {
+                if realTime { try await clock.sleep(until: start + .milliseconds(20 * index)) }
+                try await outbound.write(
+                    .binary(ByteBuffer(bytes: bytes[offset..<min(offset + frameBytes, bytes.count)])))
+                index += 1
+            }
+            for digit in dtmf {
+                try await outbound.write(.text(#"{"event":"websocket:dtmf","digit":"\#(digit)","duration":100}"#))
+            }
+            try await whileOpen()
+        }
+    }
+
+    /// The call `id` as `GET /v1/calls/{id}` shows it (JSON object), or `nil` on 404.
+    static func call(_ id: String, port: Int) async throws -> [String: Any]? {
+        let response = try await request(.GET, port: port, "/v1/calls/\(id)")
+        return response.status == 200 ? response.json : nil
+    }
+
+    /// Checks the ended call against the audio played and against the detector run directly on that audio.
+    static func checkEndedCall(_ id: String, _ call: GeneratedCall, port: Int, dtmf: String = "") async throws {
+        try await eventually("call \(id) to end") {
+            try await Self.call(id, port: port)?["state"] as? String == "ended"
+        }
+        let json = try #require(try await Self.call(id, port: port))
+        let frames = (call.bytes.count + call.frameBytes - 1) / call.frameBytes
+        #expect(json["ingress"] as? String == "websocket")
+        #expect(json["codec"] as? String == "L16/\(call.sampleRate)")
+        #expect((json["source"] as? String)?.hasPrefix("127.0.0.1:") == true)
+        #expect(json["packets"] as? Int == frames)
+        #expect(json["audio_ms"] as? Int == call.bytes.count / 2 * 1000 / call.sampleRate)
+        #expect(json["dtmf"] as? String == dtmf)
+        #expect(json["end_reason"] as? String == "closed")
+        let reference = try call.referenceEvents()
+        if let expected = reference.first {
+            let beep = try #require(json["beep"] as? [String: Any], "the detector finds a beep in this audio")
+            let onset = try #require(beep["onset_ms"] as? Int)
+            #expect(abs(onset - Int(expected.onsetMs)) <= 50, "daemon onset \(onset) ms, direct \(expected.onsetMs) ms")
+        } else {
+            // The detector finds nothing in this audio (the skeleton detector finds nothing at all).
+            #expect(json["beep"] is NSNull)
+        }
+    }
+
+    @Test func sixteenKilohertzCallAsFastAsPossible() async throws {
+        try await withDaemon { _, ports in
+            let call = GeneratedCall(sampleRate: 16000)
+            let close = try await Self.play(
+                call, port: ports.http, uuid: "fast-16k", realTime: false, dtmf: ["1", "2", "#"]
+            ) {
+                try await eventually("the call to be listed") {
+                    let list = try await request(.GET, port: ports.http, "/v1/calls").json["calls"] as? [[String: Any]]
+                    return list?.contains {
+                        $0["id"] as? String == "fast-16k" && $0["ingress"] as? String == "websocket"
+                            && $0["codec"] as? String == "L16/16000" && $0["state"] as? String == "active"
+                    } == true
+                }
+            }
+            #expect(close?.closeCode == .normalClosure)
+            try await Self.checkEndedCall("fast-16k", call, port: ports.http, dtmf: "12#")
+            let metrics = try await request(.GET, port: ports.http, "/metrics").body
+            #expect(metrics.contains("amd_ws_dtmf_messages_total 3"))
+            #expect(metrics.contains("amd_ws_connections_total 1"))
+        }
+    }
+
+    @Test func eightKilohertzCallAtRealTime() async throws {
+        try await withDaemon { _, ports in
+            let call = GeneratedCall(sampleRate: 8000, buzzMs: 1200, beepMs: 400, tailMs: 400)
+            _ = try await Self.play(call, port: ports.http, uuid: "realtime-8k", realTime: true, dtmf: ["9"])
+            try await Self.checkEndedCall("realtime-8k", call, port: ports.http, dtmf: "9")
+        }
+    }
+
+    @Test func eightKilohertzCallAsFastAsPossible() async throws {
+        try await withDaemon { _, ports in
+            let call = GeneratedCall(sampleRate: 8000)
+            _ = try await Self.play(call, port: ports.http, uuid: "fast-8k", realTime: false)
+            try await Self.checkEndedCall("fast-8k", call, port: ports.http)
+        }
+    }
+
+    @Test func badInputIsClosedWithItsCodeAndOtherCallsCarryOn() async throws {
+        try await withDaemon({ $0.wsMaxMessageBytes = 2048 }) { control, ports in
+            let port = ports.http
+            let header = vonageHeader(rate: 16000, headers: [:])
+            let cases: [(String, [Message], UInt16)] = [
+                ("not JSON", [.text("hello")], 1007),
+                ("not websocket:connected", [.text(#"{"event":"websocket:dtmf","digit":"1"}"#)], 1008),
+                ("no content-type", [.text(#"{"event":"websocket:connected"}"#)], 1003),
+                (
+                    "unsupported content-type",
+                    [.text(#"{"event":"websocket:connected","content-type":"audio/l16;rate=44100"}"#)], 1003
+                ),
+                ("binary before header", [.binary([UInt8](repeating: 0, count: 640))], 1008),
+                ("odd byte count", [.text(header), .binary([UInt8](repeating: 0, count: 641))], 1007),
+                ("over the size limit", [.text(header), .binary([UInt8](repeating: 0, count: 4096))], 1009),
+            ]
+            // A good call streams in real time throughout; bad connections must not disturb it.
+            let stop = Shared(false)
+            let good = GeneratedCall(sampleRate: 16000, buzzMs: 400, beepMs: 0, tailMs: 0)
+            let goodFrames = Shared(0)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/socket", logger: Self.clientLogger) {
+                        _, outbound, _ in
+                        try await outbound.write(.text(vonageHeader(rate: 16000, headers: ["uuid": "steady"])))
+                        let frame = ByteBuffer(bytes: good.bytes[0..<640])
+                        let clock = ContinuousClock()
+                        let start = clock.now
+                        var index = 0
+                        while !stop.value {
+                            try await clock.sleep(until: start + .milliseconds(20 * index))
+                            try await outbound.write(.binary(frame))
+                            index += 1
+                            goodFrames.value = index
+                        }
+                    }
+                }
+                try await eventually("the steady call to start") { control.hub.call("steady") != nil }
+                for (name, messages, code) in cases {
+                    let close = try await Self.session(port: port, messages, awaitServerClose: true)
+                    #expect(close?.closeCode == WebSocketErrorCode(codeNumber: Int(code)), "\(name)")
+                    #expect(close?.reason?.isEmpty == false, "\(name): close reason")
+                }
+                stop.value = true
+                try await group.waitForAll()
+            }
+            let steady = try #require(control.hub.call("steady"))
+            try await eventually("the steady call to end") { control.hub.call("steady")?.state == .ended }
+            #expect(steady.ingress == .websocket)
+            #expect(control.hub.call("steady")?.packets == Int64(goodFrames.value))
+            #expect(control.hub.call("steady")?.endReason == "closed")
+            let metrics = try await request(.GET, port: port, "/metrics").body
+            for label in [
+                "header_not_json", "not_connected_event", "missing_content_type", "unsupported_content_type",
+                "audio_before_header", "odd_byte_count", "too_large",
+            ] {
+                #expect(metrics.contains(#"amd_ws_connections_rejected_total{reason="\#(label)"} 1"#), "\(label)")
+            }
+            // The calls opened by bad audio ended with the fault as their reason.
+            let reasons = control.hub.calls().compactMap(\.endReason).sorted()
+            #expect(reasons == ["closed", "odd_byte_count", "too_large"])
+        }
+    }
+
+    @Test func idleConnectionIsClosedAndItsCallEnded() async throws {
+        try await withDaemon({ $0.wsIdleTimeout = .milliseconds(300) }) { control, ports in
+            let close = try await Self.session(
+                port: ports.http, [.text(vonageHeader(rate: 8000, headers: ["uuid": "quiet"]))], awaitServerClose: true)
+            #expect(close?.closeCode == .policyViolation)
+            #expect(close?.reason?.contains("idle") == true)
+            try await eventually("the idle call to end") { control.hub.call("quiet")?.state == .ended }
+            #expect(control.hub.call("quiet")?.endReason == "idle")
+            // A connection that never sends its header is closed the same way.
+            let silent = try await Self.session(port: ports.http, [], awaitServerClose: true)
+            #expect(silent?.closeCode == .policyViolation)
+        }
+    }
+
+    @Test func connectionsBeyondMaxCallsAreToldToTryLater() async throws {
+        try await withDaemon({ $0.maxCalls = 1 }) { control, ports in
+            let release = AsyncStream<Void>.makeStream()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    _ = try await Self.session(
+                        port: ports.http, [.text(vonageHeader(rate: 16000, headers: ["uuid": "first"]))]
+                    ) {
+                        for await _ in release.stream {}
+                    }
+                }
+                try await eventually("the first call to start") { control.hub.activeCount == 1 }
+                let close = try await Self.session(
+                    port: ports.http, [.text(vonageHeader(rate: 16000, headers: ["uuid": "second"]))],
+                    awaitServerClose: true)
+                #expect(close?.closeCode == WebSocketErrorCode(codeNumber: 1013))
+                #expect(control.hub.call("second") == nil)
+                release.continuation.finish()
+                try await group.waitForAll()
+            }
+            let metrics = try await request(.GET, port: ports.http, "/metrics").body
+            #expect(metrics.contains(#"amd_ws_connections_rejected_total{reason="call_limit"} 1"#))
+        }
+    }
+
+    @Test func customPathAndPlainGetAnswers426() async throws {
+        try await withDaemon({ $0.wsPath = "/vonage/abc123" }) { control, ports in
+            #expect(try await request(.GET, port: ports.http, "/vonage/abc123").status == 426)
+            _ = try await Self.session(
+                port: ports.http, path: "/vonage/abc123", [.text(vonageHeader(rate: 16000, headers: ["uuid": "p"]))])
+            try await eventually("the call on the custom path to end") { control.hub.call("p")?.state == .ended }
+        }
+    }
+}
