@@ -261,4 +261,53 @@ struct VonageIngressTests {
             try await eventually("the call on the custom path to end") { control.hub.call("p")?.state == .ended }
         }
     }
+
+    @Test func fragmentedMessagesAreGatheredUpToTheLimit() async throws {
+        try await withDaemon({ $0.wsMaxMessageBytes = 2048 }) { control, ports in
+            let close = try await WebSocketClient.connect(
+                url: "ws://127.0.0.1:\(ports.http)/socket", logger: Self.clientLogger
+            ) { inbound, outbound, _ in
+                try await outbound.write(.text(vonageHeader(rate: 16000, headers: ["uuid": "fragments"])))
+                // One 20 ms frame in three fragments of 200, 200 and 240 bytes: one message of 320 samples.
+                try await outbound.withBinaryMessageWriter { writer in
+                    for size in [200, 200, 240] { try await writer(ByteBuffer(repeating: 0, count: size)) }
+                }
+                // Fragments adding up to more than the limit close the connection before it is all buffered.
+                try await outbound.withBinaryMessageWriter { writer in
+                    for _ in 0..<3 { try await writer(ByteBuffer(repeating: 0, count: 1000)) }
+                }
+                for try await _ in inbound {}
+            }
+            #expect(close?.closeCode == .messageTooLarge)
+            try await eventually("the call to end") { control.hub.call("fragments")?.state == .ended }
+            let call = try #require(control.hub.call("fragments"))
+            #expect(call.packets == 1 && call.audioMs == 20 && call.endReason == "too_large")
+            #expect(try await Self.metric("amd_ws_frames_received_total", port: ports.http) == 1)
+        }
+    }
+
+    @Test func shutdownClosesConnectionsAndEndsTheirCalls() async throws {
+        try await withDaemon { control, ports in
+            try await withThrowingTaskGroup(of: WebSocketCloseFrame?.self) { group in
+                group.addTask {
+                    try await Self.session(
+                        port: ports.http, [.text(vonageHeader(rate: 8000, headers: ["uuid": "held"]))],
+                        awaitServerClose: true)
+                }
+                try await eventually("the call to start") { control.hub.call("held") != nil }
+                await control.shutdown()
+                let close = try await group.next() ?? nil
+                #expect(close?.closeCode == .normalClosure)
+            }
+            try await eventually("the call to end") { control.hub.call("held")?.state == .ended }
+            #expect(control.hub.call("held")?.endReason == "shutdown")
+        }
+    }
+
+    /// The value of an unlabelled counter in `GET /metrics`.
+    static func metric(_ name: String, port: Int) async throws -> Int? {
+        let body = try await request(.GET, port: port, "/metrics").body
+        let line = body.split(separator: "\n").first { $0.hasPrefix(name + " ") }
+        return line.flatMap { Int($0.split(separator: " ").last ?? "") }
+    }
 }
