@@ -9,8 +9,9 @@ import Synchronization
 
 /// Accepts Vonage (Nexmo) Voice API websockets on `--ws-path` (default `/socket`) of the daemon's HTTP server.
 ///
-/// Each connection runs on its own task: one child reads messages into a ``VonageSession`` (which owns the call's
-/// detector, so the per-frame path takes no lock), another watches for `--ws-idle-timeout`. Bad input closes only
+/// Each connection runs on its own task, preferring its channel's event loop (``EventLoopTaskExecutor``): one child
+/// reads messages into a ``VonageSession`` (which owns the call's detector, so the per-frame path takes no lock),
+/// another watches for `--ws-idle-timeout`. Bad input closes only
 /// that connection, with a close code and reason (``VonageSessionError``), a log line and a metric. The call limit
 /// is shared with the other ingresses through ``CallSink/open(_:)``. The route sits outside `/v1/`, so it needs no
 /// API token (Vonage cannot send one); choose a hard-to-guess `--ws-path` where that matters.
@@ -75,7 +76,9 @@ package struct VonageIngress: Sendable {
         webSocketRouter.ws(RouterPath(settings.path)) { inbound, outbound, context in
             let address = context.requestContext.remoteAddress
             let source = "\(address?.ipAddress ?? "?"):\(address?.port ?? 0)"
-            await self.serve(inbound: inbound, outbound: outbound, source: source)
+            await withTaskExecutorPreference(EventLoopTaskExecutor(context.requestContext.eventLoop)) {
+                await self.serve(inbound: inbound, outbound: outbound, source: source)
+            }
         }
         router.get(RouterPath(settings.path)) { _, _ -> Response in
             JSONResponse.error(
