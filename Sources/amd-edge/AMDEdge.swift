@@ -1,11 +1,11 @@
 import ArgumentParser
 
-/// The `amd-edge` command: answering-machine beep detection.
+/// The `amd-edge` command: answering-machine beep detection for call centres.
 @main
 struct AMDEdge: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "amd-edge",
         abstract: "Answering-machine beep detection for call centres.",
-        subcommands: [RunCommand.self]
+        subcommands: [DetectCommand.self, EvalCommand.self, TrainCommand.self, RunCommand.self]
     )
 }

@@ -105,12 +105,19 @@ final class RTPIngressHandler: ChannelInboundHandler {
             return false
         }
         let source = "\(key.source.ipAddress ?? "?"):\(key.source.port ?? 0)"
+        let detector: StreamDetector
+        do {
+            detector = try StreamDetector(encoding: encoding, sampleRate: 8000)
+        } catch {
+            logger.error("cannot start a detector", metadata: ["source": "\(source)", "error": "\(error)"])
+            metrics.packetsDropped(.unsupportedPayload).increment()
+            return false
+        }
         guard let id = sink.open(CallDescriptor(ingress: .rtp, source: source, ssrc: key.ssrc, codec: codec)) else {
             metrics.packetsDropped(.callLimit).increment()
             return false
         }
-        streams[key] = StreamState(
-            callID: id, detector: StreamDetector(encoding: encoding, sampleRate: 8000), lastPacketAt: now)
+        streams[key] = StreamState(callID: id, detector: detector, lastPacketAt: now)
         return true
     }
 

@@ -1,0 +1,155 @@
+extension BeepDetector {
+    /// The detector's settings; a model file carries the ones tuned with it under `detector`.
+    ///
+    /// Every field has a default, so a model file may give only the ones it changes.
+    public struct Configuration: Sendable, Hashable, Codable {
+        /// Per-frame tone thresholds.
+        public var tone = ToneAnalyzer.Thresholds()
+        /// Tonal frames a track needs before it is judged (10 ms each).
+        public var confirmFrames = 8
+        /// Non-tonal frames a track may skip (a lost packet, a click) and still continue, 10 ms each.
+        public var maxGapFrames = 6
+        /// Largest spread of a track's frequency around its trend, as a fraction of its frequency.
+        public var maxFrequencySpread = 0.0045
+        /// Spread always allowed, in Hz, whatever the frequency.
+        public var minFrequencySpreadHz = 3.0
+        /// Below this frequency (Hz) a voice's harmonic can dominate the band, and glides are held to ``maxLowBandSlope``.
+        public var lowBandHz = 700.0
+        /// Largest frequency glide below ``lowBandHz``, as a fraction of the frequency per 100 ms.
+        public var maxLowBandSlope = 0.025
+        /// Largest frequency glide (a short sweep) at or above ``lowBandHz``, as a fraction per 100 ms.
+        public var maxSlope = 0.3
+        /// A call-progress-frequency tone at least this long (ms) is ringback, not a beep.
+        public var ringbackMinMs = 800
+        /// A tone starting within this many frames of the previous tone's end is a succession (melody), not a beep.
+        public var maxSuccessionGapFrames = 3
+        /// Tonal frames an unclear track must last before it is judged again (10 ms each).
+        public var watchFrames = 20
+        /// Largest frequency spread, as a fraction of the frequency, for a track to be clear at its first look.
+        public var clearSpread: Double = 0.0025
+        /// Least purity for a track to be clear at its first look.
+        public var clearPurity: Double = 0.85
+        /// Classifier log-odds above the model's threshold for a track to be clear at its first look.
+        public var clearOddsMargin: Double = 2.0
+        /// How long the line must stay free of speech after a short unclear tone, in ms.
+        public var quietAfterMs = 200
+        /// Voiced non-tonal frames allowed in that quiet time.
+        public var maxVoicedAfter = 4
+        /// Largest frame-to-frame level wobble, in dB; two close tones beating wobble more.
+        public var maxLevelWobbleDb = 3.5
+        /// Two simultaneous tones closer than this beat like call-progress tones (or an amplitude-modulated
+        /// ringback), in Hz; wider known call-progress pairs are matched by frequency.
+        public var minTwoToneSeparationHz = 60.0
+        /// Tones whose onset falls in the stream's first milliseconds were already sounding: not beeps.
+        public var startupMs = 150
+        /// Longest beep, in ms; a deferred tone that lasts longer is rejected.
+        public var maxBeepMs = 2000
+        /// Speech (voiced, non-tonal frames) needed before any tone counts as a beep, in ms.
+        public var speechContextMs = 800
+        /// How long to wait after a call-progress-frequency tone for it to repeat, in ms.
+        public var cadenceHoldMs = 900
+        /// How long a judged tone is remembered to recognise a cadence, in ms.
+        public var cadenceMemoryMs = 12000
+        /// After a report, further tones are not reported for this long, in ms.
+        public var refractoryMs = 4000
+        /// Time between a tone's onset and the end of its first tonal frame, in ms.
+        public var onsetLagMs = 14
+
+        /// Default settings.
+        public init() {}
+
+        private enum CodingKeys: String, CodingKey {
+            case tone
+            case confirmFrames = "confirm_frames"
+            case maxGapFrames = "max_gap_frames"
+            case maxFrequencySpread = "max_frequency_spread"
+            case minFrequencySpreadHz = "min_frequency_spread_hz"
+            case maxLevelWobbleDb = "max_level_wobble_db"
+            case maxVoicedAfter = "max_voiced_after"
+            case quietAfterMs = "quiet_after_ms"
+            case clearOddsMargin = "clear_odds_margin"
+            case clearPurity = "clear_purity"
+            case clearSpread = "clear_spread"
+            case watchFrames = "watch_frames"
+            case maxSuccessionGapFrames = "max_succession_gap_frames"
+            case ringbackMinMs = "ringback_min_ms"
+            case maxSlope = "max_slope"
+            case maxLowBandSlope = "max_low_band_slope"
+            case lowBandHz = "low_band_hz"
+            case minTwoToneSeparationHz = "min_two_tone_separation_hz"
+            case startupMs = "startup_ms"
+            case maxBeepMs = "max_beep_ms"
+            case speechContextMs = "speech_context_ms"
+            case cadenceHoldMs = "cadence_hold_ms"
+            case cadenceMemoryMs = "cadence_memory_ms"
+            case refractoryMs = "refractory_ms"
+            case onsetLagMs = "onset_lag_ms"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = Configuration()
+            tone = try c.decodeIfPresent(ToneAnalyzer.Thresholds.self, forKey: .tone) ?? d.tone
+            confirmFrames = try c.decodeIfPresent(Int.self, forKey: .confirmFrames) ?? d.confirmFrames
+            maxGapFrames = try c.decodeIfPresent(Int.self, forKey: .maxGapFrames) ?? d.maxGapFrames
+            maxFrequencySpread = try c.decodeIfPresent(Double.self, forKey: .maxFrequencySpread) ?? d.maxFrequencySpread
+            minFrequencySpreadHz =
+                try c.decodeIfPresent(Double.self, forKey: .minFrequencySpreadHz) ?? d.minFrequencySpreadHz
+            lowBandHz = try c.decodeIfPresent(Double.self, forKey: .lowBandHz) ?? d.lowBandHz
+            maxLowBandSlope = try c.decodeIfPresent(Double.self, forKey: .maxLowBandSlope) ?? d.maxLowBandSlope
+            maxSlope = try c.decodeIfPresent(Double.self, forKey: .maxSlope) ?? d.maxSlope
+            ringbackMinMs = try c.decodeIfPresent(Int.self, forKey: .ringbackMinMs) ?? d.ringbackMinMs
+            maxSuccessionGapFrames =
+                try c.decodeIfPresent(Int.self, forKey: .maxSuccessionGapFrames) ?? d.maxSuccessionGapFrames
+            watchFrames = try c.decodeIfPresent(Int.self, forKey: .watchFrames) ?? d.watchFrames
+            clearSpread = try c.decodeIfPresent(Double.self, forKey: .clearSpread) ?? d.clearSpread
+            clearPurity = try c.decodeIfPresent(Double.self, forKey: .clearPurity) ?? d.clearPurity
+            clearOddsMargin = try c.decodeIfPresent(Double.self, forKey: .clearOddsMargin) ?? d.clearOddsMargin
+            quietAfterMs = try c.decodeIfPresent(Int.self, forKey: .quietAfterMs) ?? d.quietAfterMs
+            maxVoicedAfter = try c.decodeIfPresent(Int.self, forKey: .maxVoicedAfter) ?? d.maxVoicedAfter
+            maxLevelWobbleDb = try c.decodeIfPresent(Double.self, forKey: .maxLevelWobbleDb) ?? d.maxLevelWobbleDb
+            minTwoToneSeparationHz =
+                try c.decodeIfPresent(Double.self, forKey: .minTwoToneSeparationHz) ?? d.minTwoToneSeparationHz
+            startupMs = try c.decodeIfPresent(Int.self, forKey: .startupMs) ?? d.startupMs
+            maxBeepMs = try c.decodeIfPresent(Int.self, forKey: .maxBeepMs) ?? d.maxBeepMs
+            speechContextMs = try c.decodeIfPresent(Int.self, forKey: .speechContextMs) ?? d.speechContextMs
+            cadenceHoldMs = try c.decodeIfPresent(Int.self, forKey: .cadenceHoldMs) ?? d.cadenceHoldMs
+            cadenceMemoryMs = try c.decodeIfPresent(Int.self, forKey: .cadenceMemoryMs) ?? d.cadenceMemoryMs
+            refractoryMs = try c.decodeIfPresent(Int.self, forKey: .refractoryMs) ?? d.refractoryMs
+            onsetLagMs = try c.decodeIfPresent(Int.self, forKey: .onsetLagMs) ?? d.onsetLagMs
+        }
+
+        /// Checks every field; the error names the first one out of range (`detector.confirm_frames`, …).
+        public func validate() throws(ModelError) {
+            func check(_ ok: Bool, _ key: CodingKeys, _ range: String) throws(ModelError) {
+                if !ok { throw .invalidField(field: "detector.\(key.rawValue)", reason: "must be \(range)") }
+            }
+            try check((2...100).contains(confirmFrames), .confirmFrames, "in 2...100")
+            try check((0...50).contains(maxGapFrames), .maxGapFrames, "in 0...50")
+            try check(maxFrequencySpread > 0 && maxFrequencySpread < 1, .maxFrequencySpread, "in (0, 1)")
+            try check(minFrequencySpreadHz >= 0 && minFrequencySpreadHz < 500, .minFrequencySpreadHz, "in [0, 500)")
+            try check(maxLevelWobbleDb > 0 && maxLevelWobbleDb < 60, .maxLevelWobbleDb, "in (0, 60)")
+            try check((0...2000).contains(minTwoToneSeparationHz), .minTwoToneSeparationHz, "in 0...2000")
+            try check((0...10_000).contains(startupMs), .startupMs, "in 0...10000")
+            try check((100...60_000).contains(maxBeepMs), .maxBeepMs, "in 100...60000")
+            try check((0...60_000).contains(speechContextMs), .speechContextMs, "in 0...60000")
+            try check((0...10_000).contains(cadenceHoldMs), .cadenceHoldMs, "in 0...10000")
+            try check((0...600_000).contains(cadenceMemoryMs), .cadenceMemoryMs, "in 0...600000")
+            try check((0...600_000).contains(refractoryMs), .refractoryMs, "in 0...600000")
+            try check((0...1000).contains(onsetLagMs), .onsetLagMs, "in 0...1000")
+            try check((0...50).contains(maxSuccessionGapFrames), .maxSuccessionGapFrames, "in 0...50")
+            try check((9...200).contains(watchFrames), .watchFrames, "in 9...200")
+            try check(clearSpread > 0 && clearSpread < 1, .clearSpread, "in (0, 1)")
+            try check(clearPurity >= 0 && clearPurity <= 1, .clearPurity, "in 0...1")
+            try check(clearOddsMargin.isFinite, .clearOddsMargin, "finite")
+            try check((0...2000).contains(quietAfterMs), .quietAfterMs, "in 0...2000")
+            try check((0...200).contains(maxVoicedAfter), .maxVoicedAfter, "in 0...200")
+            try check(lowBandHz >= 0 && lowBandHz <= 4000, .lowBandHz, "in 0...4000")
+            try check(maxLowBandSlope > 0 && maxLowBandSlope <= 1, .maxLowBandSlope, "in (0, 1]")
+            try check(maxSlope > 0 && maxSlope <= 1, .maxSlope, "in (0, 1]")
+            try check((100...10_000).contains(ringbackMinMs), .ringbackMinMs, "in 100...10000")
+            try check(tone.minPurity >= 0 && tone.minPurity <= 1, .tone, "with min_purity in 0...1")
+            try check(tone.minFrequencyHz < tone.maxFrequencyHz, .tone, "with min_frequency_hz < max_frequency_hz")
+        }
+    }
+}

@@ -1,0 +1,418 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Finds voicemail beeps in a 16 kHz stream as it arrives, with bounded latency and fixed-size state.
+///
+/// Each 10 ms frame goes through the ``FrameAnalyzer`` (VAD gate, MFCC, tone analysis). Consecutive tonal frames at
+/// one frequency form a ``ToneTrack``; once a track holds `confirm_frames` frames (about 100 ms after the onset) it
+/// is judged: frequency range and stability, level beating, signalling-tone rules (DTMF, call progress, SIT, fax),
+/// cadence, and the Gaussian NB classifier over the MFCC statistics of its frames. A beep is reported there and
+/// then, so latency does not grow with the beep's length. A tone at a signalling frequency is judged again when it
+/// ends (its duration, what follows, whether anyone spoke before), a little later but still within the beep.
+public struct BeepDetector: Sendable {
+    /// The model in force.
+    public let model: BeepModel
+    /// Settings in force (the model's, unless overridden).
+    public let configuration: Configuration
+    /// Samples consumed so far, at 16 kHz.
+    public private(set) var sampleCount: Int64 = 0
+
+    private var frames: FrameAnalyzer
+    private var track: ToneTrack?
+    private var recent: RecentTones
+    private var features: [Double]
+    private var posterior: [Double]
+    private var tonalClassMask: [Bool]
+    private var speechFrames = 0
+    /// Context windows (of `context_frames` frames, outside tones) the classifier called speech, and music.
+    private var speechWindows = 0
+    private var musicWindows = 0
+    private let speechClass: Int?
+    private let voiceClass: Int?
+    private let musicClass: Int?
+    /// One bit per recent frame, newest lowest: set when the frame was voiced and not part of a tone.
+    private var speechBits: UInt32 = 0
+    /// Last tonal frame of the track before the current one.
+    private var previousTrackEnd: Int64 = -1_000_000
+    /// Tonal frames of that track.
+    private var previousTrackFrames = 0
+    private var sitUntilFrame: Int64 = -1
+    private var lastReportFrame: Int64 = -1_000_000
+    private let hop: Int64
+    private let sampleRate: Int64
+
+    /// Creates a detector with `model` (the shipped default unless given) and, optionally, other settings.
+    /// - Throws: ``ModelError`` when the model is invalid.
+    public init(model: BeepModel, configuration: Configuration? = nil) throws(ModelError) {
+        try model.validate()
+        self.model = model
+        let configuration = configuration ?? model.detector
+        try configuration.validate()
+        self.configuration = configuration
+        frames = try FrameAnalyzer(specification: model.features, thresholds: configuration.tone)
+        recent = RecentTones()
+        features = [Double](repeating: 0, count: model.features.dimension)
+        posterior = [Double](repeating: 0, count: model.classifier.classes.count)
+        tonalClassMask = model.classifier.classes.map { model.tonalClasses.contains($0) }
+        speechClass = model.classifier.classes.firstIndex(of: "speech")
+        voiceClass = model.classifier.classes.firstIndex(of: "voice")
+        musicClass = model.classifier.classes.firstIndex(of: "music")
+        hop = Int64(model.features.mfcc.hopLength)
+        sampleRate = Int64(model.features.mfcc.sampleRate)
+    }
+
+    /// Feeds samples at the model's rate (16 kHz); calls `onEvent` for each beep and `onRejection` for each
+    /// beep-like tone it rejects (for debug logs).
+    public mutating func process(
+        _ samples: UnsafeBufferPointer<Int16>,
+        onEvent: (BeepEvent) -> Void,
+        onRejection: (ToneRejection) -> Void = { _ in }
+    ) {
+        for sample in samples where frames.push(sample) {
+            handleFrame(onEvent: onEvent, onRejection: onRejection)
+        }
+        sampleCount += Int64(samples.count)
+    }
+
+    /// Frames in `ms` milliseconds.
+    private func frames(ms: Int) -> Int64 { Int64(ms) * sampleRate / 1000 / hop }
+
+    /// Stream time of the end of frame `frame`, in milliseconds.
+    private func milliseconds(frame: Int64) -> Int64 { frame * hop * 1000 / sampleRate }
+
+    private mutating func handleFrame(onEvent: (BeepEvent) -> Void, onRejection: (ToneRejection) -> Void) {
+        let now = frames.frameIndex
+        let tone = frames.tone
+        if tone.isTonal {
+            speechBits <<= 1
+            if var current = track, now - current.lastFrame <= Int64(configuration.maxGapFrames) + 1,
+                current.continues(with: tone)
+            {
+                current.add(frame: now, tone: tone)
+                track = current
+            } else {
+                endTrack(at: now, onEvent: onEvent, onRejection: onRejection)
+                var started = ToneTrack(frame: now, tone: tone)
+                started.speechLeadIn = (speechBits & 0b11111).nonzeroBitCount
+                started.voicedBefore = ((speechBits >> 3) & 0xFFF).nonzeroBitCount
+                started.gapBefore = now - previousTrackEnd
+                track = started
+                frames.clearContext()
+            }
+        } else {
+            if var current = track, now - current.lastFrame <= Int64(configuration.maxGapFrames) {
+                if frames.analysed { current.observe(frame: now, energyDb: tone.bandEnergyDb) }
+                track = current
+            } else {
+                endTrack(at: now, onEvent: onEvent, onRejection: onRejection)
+                // Voiced frames outside any tone: the greeting, or a person talking.
+                if frames.voiced { speechFrames += 1 }
+                if frames.analysed, frames.contextCount == model.features.contextFrames,
+                    now % Int64(model.features.contextFrames) == 0
+                {
+                    classifyContext()
+                }
+                speechBits = speechBits << 1 | (frames.voiced ? 1 : 0)
+            }
+        }
+        if var current = track {
+            switch current.state {
+            case .building where current.tonalFrames >= configuration.confirmFrames:
+                judge(&current, now: now, onEvent: onEvent, onRejection: onRejection)
+            case .watching where current.quietOnly && current.spanFrames > frames(ms: configuration.maxBeepMs):
+                current.state = .rejected
+                onRejection(rejection(.tooLong, track: current, now: now, detail: Double(current.spanFrames)))
+            case .watching where !current.quietOnly && current.tonalFrames >= configuration.watchFrames:
+                rejudge(&current, now: now, onEvent: onEvent, onRejection: onRejection)
+            case .deferred where current.spanFrames > frames(ms: configuration.maxBeepMs):
+                current.state = .rejected
+                onRejection(rejection(.tooLong, track: current, now: now, detail: Double(current.spanFrames)))
+            default:
+                break
+            }
+            track = current
+        }
+        if !tone.isTonal && frames.voiced, recent.pending != nil { recent.pending?.voicedFrames += 1 }
+        resolvePending(now: now, onEvent: onEvent, onRejection: onRejection)
+        frames.holdOpen = track != nil || recent.pending != nil
+    }
+
+    /// First look at a track that is long enough: report it, reject it, or defer it to its end.
+    private mutating func judge(
+        _ track: inout ToneTrack,
+        now: Int64,
+        onEvent: (BeepEvent) -> Void,
+        onRejection: (ToneRejection) -> Void
+    ) {
+        let frequency = track.meanFrequencyHz
+        let second = track.secondFrequencyHz
+        track.signalling = SignallingTones.classify(frequencyHz: frequency, secondHz: second)
+        func reject(_ reason: ToneRejection.Reason, _ detail: Double) {
+            track.state = .rejected
+            onRejection(rejection(reason, track: track, now: now, detail: detail))
+        }
+        let spread = track.frequencySpreadHz
+        if track.firstFrame < frames(ms: configuration.startupMs) {
+            return reject(.onsetUnseen, Double(milliseconds(frame: track.firstFrame)))
+        }
+        if spread > max(configuration.minFrequencySpreadHz, configuration.maxFrequencySpread * frequency) {
+            return reject(.unstableFrequency, spread)
+        }
+        if track.levelWobbleDb > configuration.maxLevelWobbleDb { return reject(.beating, track.levelWobbleDb) }
+        // Pitch glides: a voice's harmonic gliding through the low band moves faster than any beep's drift there;
+        // higher up, where voices rarely hold one dominant harmonic, short sweeps are allowed.
+        let slope = abs(track.relativeSlopePerFrame) * Double(frames(ms: 100))
+        let lowest = second > 0 ? min(frequency, second) : frequency
+        let maxSlope = lowest < configuration.lowBandHz ? configuration.maxLowBandSlope : configuration.maxSlope
+        if slope > maxSlope { return reject(.unstableFrequency, slope) }
+        if second > 0 && abs(second - frequency) < configuration.minTwoToneSeparationHz {
+            return reject(.beating, abs(second - frequency))
+        }
+        let spanSamples = Int(track.spanFrames * hop)
+        if let distance = frames.closeTonePair(aroundHz: frequency, samples: spanSamples),
+            distance < configuration.minTwoToneSeparationHz
+        {
+            return reject(.beating, distance)
+        }
+        // A steady tone from here on. Network tones are remembered, so the next one at this frequency is seen as a
+        // cadence; tones that may be a voice's are not, lest they hide a beep at the same pitch.
+        let repeated = recent.contains(
+            frequencyHz: frequency,
+            since: now - frames(ms: configuration.cadenceMemoryMs)
+        )
+        switch track.signalling {
+        case .dtmf:
+            recent.remember(track)
+            return reject(.dtmf, second)
+        case .callProgressPair:
+            recent.remember(track)
+            return reject(.callProgress, second)
+        case .sitLater where now <= sitUntilFrame:
+            return reject(.sit, frequency)
+        default: break
+        }
+        if repeated {
+            recent.remember(track)
+            return reject(.repeated, frequency)
+        }
+        // A voicemail beep follows a greeting; tones before anyone spoke are the network's (ringback, SIT, fax).
+        if !greetingHeard {
+            if track.meanPurity >= configuration.clearPurity && spread <= configuration.clearSpread * frequency {
+                recent.remember(track)
+            }
+            return reject(.noGreeting, Double(speechWindows))
+        }
+        // A tone that takes over from a held tone within a few frames continues a melody or a word; a beep's first
+        // tone starts on its own (the rest of a multi-tone beep comes after the first has been reported).
+        if track.gapBefore <= Int64(configuration.maxSuccessionGapFrames)
+            && previousTrackFrames >= configuration.confirmFrames
+        {
+            return reject(.succession, Double(track.gapBefore))
+        }
+        let odds = tonalLogOdds()
+        if odds < model.minTonalLogOdds { return reject(.notBeepLike, odds) }
+        if musicOnLine {
+            track.state = .watching
+            track.quietOnly = true
+            return
+        }
+        if track.signalling == .none && !isClear(track, lowest: lowest, spread: spread, odds: odds) {
+            track.state = .watching
+            return
+        }
+        recent.remember(track)
+        switch track.signalling {
+        case .callProgressSingle, .sitFirst, .answerTone:
+            track.state = .deferred
+        default:
+            report(&track, now: now, odds: odds, onEvent: onEvent, onRejection: onRejection)
+        }
+    }
+
+    /// Classifies the last context window outside any tone: is the line carrying speech (a greeting, a person) or
+    /// music (hold music)? The greeting rule and the music rule read the counts.
+    private mutating func classifyContext() {
+        features.withUnsafeMutableBufferPointer { frames.contextFeatures(into: $0) }
+        features.withUnsafeBufferPointer { x in
+            posterior.withUnsafeMutableBufferPointer { model.classifier.predictLogProba(x, into: $0) }
+        }
+        var best = 0
+        for index in posterior.indices where posterior[index] > posterior[best] { best = index }
+        if best == speechClass { speechWindows += 1 }
+        if best == musicClass { musicWindows += 1 }
+    }
+
+    /// Whether someone has spoken on the line for at least `speech_context_ms`.
+    private var greetingHeard: Bool {
+        let needed = frames(ms: configuration.speechContextMs)
+        if speechClass != nil { return Int64(speechWindows * model.features.contextFrames) >= needed }
+        return Int64(speechFrames) >= needed
+    }
+
+    /// Whether the line has carried more music than speech: every tone must then end in quiet to count.
+    private var musicOnLine: Bool { musicWindows > speechWindows }
+
+    /// Whether a track is beyond doubt at its first look: above the band where a voice's harmonic can dominate, steady
+    /// to a fraction of a hertz per hundred, pure, and classified as a tone with a margin.
+    private func isClear(_ track: ToneTrack, lowest: Double, spread: Double, odds: Double) -> Bool {
+        let slope = abs(track.relativeSlopePerFrame) * Double(frames(ms: 100))
+        return lowest >= configuration.lowBandHz && slope <= configuration.maxLowBandSlope && spread <= configuration.clearSpread * track.meanFrequencyHz
+            && track.meanPurity >= configuration.clearPurity && odds >= model.minTonalLogOdds + configuration.clearOddsMargin
+    }
+
+    /// Second look at a watched track that kept going: its statistics now cover `watch_frames` frames.
+    private mutating func rejudge(
+        _ track: inout ToneTrack,
+        now: Int64,
+        onEvent: (BeepEvent) -> Void,
+        onRejection: (ToneRejection) -> Void
+    ) {
+        let frequency = track.meanFrequencyHz
+        let spread = track.frequencySpreadHz
+        let slope = abs(track.relativeSlopePerFrame) * Double(frames(ms: 100))
+        let lowest = track.secondFrequencyHz > 0 ? min(frequency, track.secondFrequencyHz) : frequency
+        let maxSlope = lowest < configuration.lowBandHz ? configuration.maxLowBandSlope : configuration.maxSlope
+        let odds = tonalLogOdds()
+        let reason: ToneRejection.Reason?
+        if spread > max(configuration.minFrequencySpreadHz, configuration.maxFrequencySpread * frequency) {
+            reason = .unstableFrequency
+        } else if slope > maxSlope {
+            reason = .unstableFrequency
+        } else if track.levelWobbleDb > configuration.maxLevelWobbleDb {
+            reason = .beating
+        } else if odds < model.minTonalLogOdds {
+            reason = .notBeepLike
+        } else {
+            reason = nil
+        }
+        if let reason {
+            track.state = .rejected
+            return onRejection(rejection(reason, track: track, now: now, detail: spread))
+        }
+        report(&track, now: now, odds: odds, onEvent: onEvent, onRejection: onRejection)
+    }
+
+    /// A track ended (its tone stopped, or another tone began): a deferred track is now judged on its duration.
+    private mutating func endTrack(at now: Int64, onEvent: (BeepEvent) -> Void, onRejection: (ToneRejection) -> Void) {
+        guard let ended = track else { return }
+        track = nil
+        previousTrackEnd = ended.lastFrame
+        previousTrackFrames = ended.tonalFrames
+        if ended.state == .watching {
+            // Too short to be judged on its own: a beep if the line goes quiet after it.
+            recent.pending = PendingTone(track: ended, decideAt: now + frames(ms: configuration.quietAfterMs), needsQuiet: true)
+            return
+        }
+        guard ended.state == .deferred else { return }
+        let durationMs = milliseconds(frame: ended.spanFrames) + 20
+        switch ended.signalling {
+        case .answerTone where durationMs > Int64(configuration.maxBeepMs):
+            onRejection(rejection(.tooLong, track: ended, now: now, detail: Double(durationMs)))
+        case .callProgressSingle where durationMs >= Int64(configuration.ringbackMinMs):
+            onRejection(rejection(.callProgress, track: ended, now: now, detail: Double(durationMs)))
+        case .sitFirst, .callProgressSingle:
+            // Wait to see what follows: the rest of a SIT triplet, or the same tone again (a cadence).
+            let wait = ended.signalling == .sitFirst ? 8 : frames(ms: configuration.cadenceHoldMs)
+            recent.pending = PendingTone(track: ended, decideAt: now + wait, needsQuiet: true)
+        default:
+            var reported = ended
+            report(&reported, now: now, odds: tonalLogOdds(), onEvent: onEvent, onRejection: onRejection)
+        }
+    }
+
+    /// Settles a deferred tone whose wait is over, or that the tone now sounding contradicts.
+    private mutating func resolvePending(now: Int64, onEvent: (BeepEvent) -> Void, onRejection: (ToneRejection) -> Void)
+    {
+        guard var pending = recent.pending else { return }
+        if let current = track, current.firstFrame > pending.track.lastFrame {
+            let follows = current.firstFrame - pending.track.lastFrame <= 8
+            if pending.track.signalling == .sitFirst, follows,
+                SignallingTones.classify(frequencyHz: current.lastFrequencyHz, secondHz: 0) == .sitLater
+            {
+                recent.pending = nil
+                sitUntilFrame = now + 200
+                return onRejection(rejection(.sit, track: pending.track, now: now, detail: current.lastFrequencyHz))
+            }
+            if pending.track.signalling == .callProgressSingle,
+                SignallingTones.near(current.lastFrequencyHz, pending.track.meanFrequencyHz, tolerance: 0.02)
+            {
+                recent.pending = nil
+                return onRejection(rejection(.repeated, track: pending.track, now: now, detail: 0))
+            }
+        }
+        guard now >= pending.decideAt else { return }
+        recent.pending = nil
+        if pending.needsQuiet && pending.voicedFrames > configuration.maxVoicedAfter {
+            return onRejection(rejection(.speechAround, track: pending.track, now: now, detail: Double(pending.voicedFrames)))
+        }
+        report(&pending.track, now: now, odds: model.minTonalLogOdds, onEvent: onEvent, onRejection: onRejection)
+    }
+
+    private mutating func report(
+        _ track: inout ToneTrack,
+        now: Int64,
+        odds: Double,
+        onEvent: (BeepEvent) -> Void,
+        onRejection: (ToneRejection) -> Void
+    ) {
+        if now - lastReportFrame < frames(ms: configuration.refractoryMs) {
+            track.state = .rejected
+            return onRejection(rejection(.refractory, track: track, now: now, detail: 0))
+        }
+        track.state = .reported
+        lastReportFrame = now
+        let certainty = 1 / (1 + exp(-(odds - model.minTonalLogOdds)))
+        onEvent(
+            BeepEvent(
+                onsetMs: onsetMs(of: track),
+                detectedMs: milliseconds(frame: now),
+                frequencyHz: (track.meanFrequencyHz * 10).rounded() / 10,
+                confidence: ((0.5 * min(1, track.meanPurity) + 0.5 * certainty) * 1000).rounded() / 1000
+            )
+        )
+    }
+
+    /// Log-odds of the tonal classes against the others, from the MFCC statistics of the frames since the track
+    /// began.
+    private mutating func tonalLogOdds() -> Double {
+        features.withUnsafeMutableBufferPointer { frames.contextFeatures(into: $0) }
+        features.withUnsafeBufferPointer { x in
+            posterior.withUnsafeMutableBufferPointer { model.classifier.predictLogProba(x, into: $0) }
+        }
+        var tonal = -Double.infinity
+        var other = -Double.infinity
+        for (index, logP) in posterior.enumerated() {
+            if tonalClassMask[index] { tonal = logAdd(tonal, logP) } else { other = logAdd(other, logP) }
+        }
+        return tonal - other
+    }
+
+    private func logAdd(_ a: Double, _ b: Double) -> Double {
+        if a == -.infinity { return b }
+        if b == -.infinity { return a }
+        let high = max(a, b)
+        return high + log(exp(a - high) + exp(b - high))
+    }
+
+    /// The beep's start: the first tonal frame's end, less the part of the window a tone must fill to show.
+    private func onsetMs(of track: ToneTrack) -> Int64 {
+        max(0, milliseconds(frame: track.firstFrame) - Int64(configuration.onsetLagMs))
+    }
+
+    private func rejection(_ reason: ToneRejection.Reason, track: ToneTrack, now: Int64, detail: Double)
+        -> ToneRejection
+    {
+        ToneRejection(
+            reason: reason,
+            atMs: milliseconds(frame: now),
+            onsetMs: onsetMs(of: track),
+            frequencyHz: track.meanFrequencyHz,
+            detail: detail
+        )
+    }
+}

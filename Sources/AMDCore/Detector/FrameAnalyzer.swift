@@ -1,0 +1,206 @@
+/// The detector's front end: slices 16 kHz samples into overlapping frames and analyses each one once, for the
+/// classifier (MFCCs and their statistics over the last few frames) and for the tone rules (spectral peaks).
+///
+/// Shared by ``BeepDetector`` and by training, so a model is always trained on exactly the features it is used
+/// with. A frame completes every `hop_length` samples; frames the VAD finds silent (and that no tone is being
+/// followed through) skip the FFT, which is most of a call's silence. No allocation after init.
+public struct FrameAnalyzer: Sendable {
+    /// The feature specification in force.
+    public let specification: FeatureSpecification
+    /// Frames completed so far; frame `n` ends at input sample `n · hop`.
+    public private(set) var frameIndex: Int64 = 0
+    /// Whether the latest frame was analysed (false when the VAD gate skipped it).
+    public private(set) var analysed = false
+    /// The VAD's verdict on the latest frame.
+    public private(set) var voiced = false
+    /// Tone analysis of the latest analysed frame.
+    public private(set) var tone = ToneFrame()
+    /// Keep analysing frames even when the VAD finds them silent (set while a tone is being followed).
+    public var holdOpen = false
+
+    private var mfcc: MFCC
+    private var tones: ToneAnalyzer
+    private var vad: VoiceActivityDetector
+    private let hop: Int
+    private let window: Int
+    /// The last `longWindow` samples, scaled to ±1: frames are its newest `win_length`, and the close-pair check
+    /// reads further back.
+    private var ring: [Float]
+    private var ringWrite = 0
+    private var longFFT: RealFFT
+    private var longInput: [Float]
+    private var longPower: [Float]
+    /// Samples the close-pair check can look back over: 128 ms at 16 kHz.
+    static let longWindow = 2048
+    private var hopSamples: [Int16]
+    private var hopFill = 0
+    private var frame: [Float]
+    /// MFCC vectors of the last `context_frames` analysed frames, oldest overwritten first.
+    private var history: [Float]
+    private var historyWrite = 0
+    private var historyCount = 0
+
+    /// Frames this far above the VAD's noise floor are analysed even when not voiced: 3 dB in Q8.
+    private static let analysisMarginQ8: Int32 = 3 * 256
+
+    /// Creates a front end for `specification`, with the tone rules' `thresholds`.
+    /// - Throws: ``ModelError`` when the specification is invalid.
+    public init(specification: FeatureSpecification, thresholds: ToneAnalyzer.Thresholds) throws(ModelError) {
+        try specification.validate()
+        self.specification = specification
+        let config = specification.mfcc
+        do {
+            mfcc = try MFCC(configuration: config)
+        } catch {
+            throw .invalidField(field: "features", reason: "is invalid: \(error.description)")
+        }
+        tones = ToneAnalyzer(sampleRate: config.sampleRate, fftSize: config.nFFT, thresholds: thresholds)
+        hop = config.hopLength
+        window = config.winLength
+        guard (config.hopLength * 1000) % config.sampleRate == 0 else {
+            throw .invalidField(field: "features.hop_length", reason: "must be a whole number of milliseconds")
+        }
+        do {
+            vad = try VoiceActivityDetector(
+                configuration: VoiceActivityDetector.Configuration(
+                    frameMs: config.hopLength * 1000 / config.sampleRate,
+                    sampleRate: config.sampleRate
+                )
+            )
+        } catch {
+            throw .invalidField(field: "features.hop_length", reason: "does not suit the VAD: \(error)")
+        }
+        ring = [Float](repeating: 0, count: Self.longWindow)
+        do {
+            longFFT = try RealFFT(size: Self.longWindow)
+        } catch {
+            throw .invalidField(field: "features", reason: "cannot make the close-pair FFT: \(error.description)")
+        }
+        longInput = [Float](repeating: 0, count: Self.longWindow)
+        longPower = [Float](repeating: 0, count: Self.longWindow / 2 + 1)
+        guard window <= Self.longWindow else {
+            throw .invalidField(field: "features.win_length", reason: "must be at most \(Self.longWindow)")
+        }
+        hopSamples = [Int16](repeating: 0, count: hop)
+        frame = [Float](repeating: 0, count: window)
+        history = [Float](repeating: 0, count: specification.contextFrames * config.nMFCC)
+    }
+
+    /// Adds one sample; returns true when it completes a frame, whose results are then in ``tone``, ``voiced`` and
+    /// ``analysed``.
+    @inline(__always)
+    public mutating func push(_ sample: Int16) -> Bool {
+        ring[ringWrite] = Float(sample) * (1.0 / 32768.0)
+        ringWrite += 1
+        if ringWrite == Self.longWindow { ringWrite = 0 }
+        hopSamples[hopFill] = sample
+        hopFill += 1
+        guard hopFill == hop else { return false }
+        hopFill = 0
+        completeFrame()
+        return true
+    }
+
+    private mutating func completeFrame() {
+        frameIndex += 1
+        let decision = hopSamples.withUnsafeBufferPointer { vad.process(frame: $0) }
+        voiced = decision.isVoiced
+        // Analyse more than the VAD calls voice: a beep quieter than the greeting, under noise, may stand only a few
+        // dB above the floor. Silence and steady noise still skip the FFT.
+        analysed =
+            voiced || holdOpen || decision.isInSegment
+            || decision.energyDbfsQ8 >= decision.noiseFloorDbfsQ8 + Self.analysisMarginQ8
+        guard analysed else {
+            tone = ToneFrame()
+            return
+        }
+        frame.withUnsafeMutableBufferPointer { Self.copyRecent(ring, end: ringWrite, into: $0) }
+        frame.withUnsafeBufferPointer { mfcc.process(frame: $0) }
+        tone = mfcc.powerSpectrum.withUnsafeBufferPointer { tones.analyze($0) }
+        let n = specification.mfcc.nMFCC
+        let base = historyWrite * n
+        for i in 0..<n { history[base + i] = mfcc.coefficients[i] }
+        historyWrite = (historyWrite + 1) % specification.contextFrames
+        historyCount = min(historyCount + 1, specification.contextFrames)
+    }
+
+    /// Copies the newest `output.count` samples into `output`, oldest first.
+    private static func copyRecent(_ ring: [Float], end ringWrite: Int, into output: UnsafeMutableBufferPointer<Float>) {
+        let count = output.count
+        let capacity = longWindow
+        ring.withUnsafeBufferPointer { ring in
+            var read = (ringWrite - count + capacity) % capacity
+            for i in 0..<count {
+                output[i] = ring[read]
+                read += 1
+                if read == capacity { read = 0 }
+            }
+        }
+    }
+
+    /// Looks for two tones close together around `frequencyHz` in the last `samples` samples (at most 128 ms),
+    /// with a long rectangular window whose resolution (16 Hz at 64 ms) a 32 ms frame lacks: ringback and dial
+    /// tones are pairs 40–100 Hz apart that merge into one beating peak in short frames.
+    /// - Returns: the distance between the two strongest peaks within 250 Hz of `frequencyHz`, in Hz, when the
+    ///   weaker is within 6 dB of the stronger and they are at least 25 Hz apart; otherwise nil.
+    public mutating func closeTonePair(aroundHz frequencyHz: Double, samples: Int) -> Double? {
+        let count = min(max(samples, 256), Self.longWindow)
+        for i in count..<Self.longWindow { longInput[i] = 0 }
+        longInput.withUnsafeMutableBufferPointer {
+            Self.copyRecent(ring, end: ringWrite, into: UnsafeMutableBufferPointer(rebasing: $0[0..<count]))
+        }
+        longInput.withUnsafeBufferPointer { input in
+            longPower.withUnsafeMutableBufferPointer { longFFT.powerSpectrum(input, into: $0) }
+        }
+        let binHz = Double(specification.mfcc.sampleRate) / Double(Self.longWindow)
+        let low = max(2, Int((frequencyHz - 250) / binHz))
+        let high = min(longPower.count - 3, Int((frequencyHz + 250) / binHz))
+        guard low < high else { return nil }
+        var first = low
+        for k in low...high where longPower[k] > longPower[first] { first = k }
+        // The strongest other local maximum at least 25 Hz away.
+        let minimumDistance = Int((25 / binHz).rounded(.up))
+        var second = -1
+        for k in low...high where abs(k - first) >= minimumDistance {
+            guard longPower[k] >= longPower[k - 1], longPower[k] >= longPower[k + 1] else { continue }
+            if second < 0 || longPower[k] > longPower[second] { second = k }
+        }
+        guard second >= 0, longPower[second] >= longPower[first] * 0.25 else { return nil }
+        // Between two real tones the spectrum dips; between a tone and its own side lobe it need not.
+        var valley = longPower[first]
+        for k in min(first, second)...max(first, second) { valley = min(valley, longPower[k]) }
+        guard valley < longPower[second] * 0.5 else { return nil }
+        return Double(abs(second - first)) * binHz
+    }
+
+    /// Forgets the MFCC history, so the next context statistics cover only frames analysed from now on.
+    public mutating func clearContext() {
+        historyCount = 0
+    }
+
+    /// Analysed frames in the MFCC history (at most `context_frames`).
+    public var contextCount: Int { historyCount }
+
+    /// Writes the feature vector of the last analysed frames (statistics in the specification's order, each over
+    /// every coefficient) into `output`, which holds ``FeatureSpecification/dimension`` values.
+    public func contextFeatures(into output: UnsafeMutableBufferPointer<Double>) {
+        let n = specification.mfcc.nMFCC
+        let count = max(historyCount, 1)
+        let capacity = specification.contextFrames
+        for c in 0..<n {
+            var sum = 0.0
+            var sumSquares = 0.0
+            for j in 0..<historyCount {
+                let slot = (historyWrite - 1 - j + capacity) % capacity
+                let value = Double(history[slot * n + c])
+                sum += value
+                sumSquares += value * value
+            }
+            let mean = sum / Double(count)
+            let variance = max(0, sumSquares / Double(count) - mean * mean)
+            for (s, statistic) in specification.statistics.enumerated() {
+                output[s * n + c] = statistic == "mean" ? mean : variance.squareRoot()
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Finds tones in a frame's power spectrum: the strongest peak, its harmonic comb, a second simultaneous tone, and
+/// how much of the band's energy they hold.
+///
+/// This is the signal analysis MFCCs cannot do on their own: a beep is one (or two) narrow, stable peaks whose
+/// fundamental lies above a voice's pitch, standing far above the noise floor even when the beep is quieter than the
+/// greeting. All buffers are sized at init; ``analyze(_:)`` allocates nothing.
+public struct ToneAnalyzer: Sendable {
+    /// Thresholds of the per-frame tone decision.
+    public struct Thresholds: Sendable, Hashable, Codable {
+        /// Least share of band energy in the tonal components (0...1).
+        public var minPurity: Double = 0.45
+        /// Least height of the strongest peak over the residual floor, in dB.
+        public var minProminenceDb: Double = 18
+        /// Least fundamental implied by the peaks, in Hz; lower means a voice's harmonic series.
+        public var minFundamentalHz: Double = 320
+        /// Lowest and highest frequency of the strongest peak, in Hz.
+        public var minFrequencyHz: Double = 300
+        /// Highest frequency of the strongest peak, in Hz.
+        public var maxFrequencyHz: Double = 2400
+        /// Least band energy, in dB relative to full scale; quieter frames are not analysed.
+        public var minBandEnergyDb: Double = -60
+
+        /// Default thresholds.
+        public init() {}
+    }
+
+    /// The thresholds in force.
+    public var thresholds: Thresholds
+    /// Width of one FFT bin, in Hz.
+    public let binHz: Double
+    private let bandLow: Int
+    private let bandHigh: Int
+    private let peakLow: Int
+    private let peakHigh: Int
+    /// Power that a full-scale sine puts in the spectrum (sum over its bins), to express energies in dBFS.
+    private let fullScalePower: Double
+    /// Bins already assigned to a tonal component in the current frame.
+    private var claimed: [Bool]
+    /// Frequencies (Hz) and powers of the other clear peaks of the current frame, for the fundamental check.
+    private var peakFrequencies = [Double](repeating: 0, count: 12)
+    private var peakPowers = [Double](repeating: 0, count: 12)
+    private var peakCount = 0
+
+    /// Creates an analyzer for spectra of `fftSize` points at `sampleRate` Hz, Hann-windowed.
+    public init(sampleRate: Int, fftSize: Int, thresholds: Thresholds = Thresholds()) {
+        self.thresholds = thresholds
+        binHz = Double(sampleRate) / Double(fftSize)
+        bandLow = max(1, Int((250 / binHz).rounded(.down)))
+        bandHigh = min(fftSize / 2 - 3, Int((3500 / binHz).rounded(.up)))
+        peakLow = max(bandLow + 2, Int((thresholds.minFrequencyHz / binHz).rounded(.down)))
+        peakHigh = min(bandHigh - 2, Int((thresholds.maxFrequencyHz / binHz).rounded(.up)))
+        // A unit-amplitude sine through a periodic Hann window of N points: Σ|X|² = N·Σw²/2 = N·(3N/8)/2.
+        let n = Double(fftSize)
+        fullScalePower = n * (3 * n / 8) / 2
+        claimed = [Bool](repeating: false, count: fftSize / 2 + 1)
+    }
+
+    /// Analyses one frame's power spectrum (`fftSize / 2 + 1` bins of |X|², input scaled to ±1).
+    public mutating func analyze(_ power: UnsafeBufferPointer<Float>) -> ToneFrame {
+        var frame = ToneFrame()
+        var bandEnergy = 0.0
+        for k in bandLow...bandHigh { bandEnergy += Double(power[k]) }
+        frame.bandEnergyDb = 10 * log10(max(bandEnergy / fullScalePower, 1e-12))
+        guard frame.bandEnergyDb >= thresholds.minBandEnergyDb else { return frame }
+
+        var peak = peakLow
+        for k in peakLow...peakHigh where power[k] > power[peak] { peak = k }
+        let peakPower = Double(power[peak])
+        guard peakPower > 0 else { return frame }
+        frame.frequencyHz = interpolatedFrequency(power, bin: peak)
+
+        for k in claimed.indices { claimed[k] = false }
+        var tonalEnergy = claimComb(power, fundamentalHz: frame.frequencyHz)
+
+        // A second independent tone: the strongest unclaimed peak, if it is within 12 dB of the first.
+        var second = -1
+        for k in peakLow...peakHigh where !claimed[k] && !claimed[k - 1] && !claimed[k + 1] {
+            if second < 0 || power[k] > power[second] { second = k }
+        }
+        if second >= 0, Double(power[second]) >= peakPower * 0.063,
+            power[second] >= power[second - 1], power[second] >= power[second + 1]
+        {
+            frame.secondFrequencyHz = interpolatedFrequency(power, bin: second)
+            tonalEnergy += claim(power, center: second)
+        }
+
+        var residualEnergy = 0.0
+        var residualBins = 0
+        for k in bandLow...bandHigh where !claimed[k] {
+            residualEnergy += Double(power[k])
+            residualBins += 1
+        }
+        let residualMean = max(residualEnergy / Double(max(residualBins, 1)), bandEnergy * 1e-9, 1e-20)
+        frame.purity = min(1, tonalEnergy / max(bandEnergy, 1e-20))
+        frame.prominenceDb = 10 * log10(peakPower / residualMean)
+        frame.impliedFundamentalHz = impliedFundamental(
+            power,
+            frequencyHz: frame.frequencyHz,
+            peakPower: peakPower,
+            floor: residualMean
+        )
+
+        frame.isTonal =
+            frame.purity >= thresholds.minPurity && frame.prominenceDb >= thresholds.minProminenceDb
+            && frame.impliedFundamentalHz >= thresholds.minFundamentalHz
+        return frame
+    }
+
+    /// Frequency of the peak at `bin`, refined by a parabola through the log powers of it and its neighbours.
+    private func interpolatedFrequency(_ power: UnsafeBufferPointer<Float>, bin: Int) -> Double {
+        let a = log(Double(max(power[bin - 1], 1e-30)))
+        let b = log(Double(max(power[bin], 1e-30)))
+        let c = log(Double(max(power[bin + 1], 1e-30)))
+        let denominator = a - 2 * b + c
+        let offset = denominator < 0 ? max(-0.5, min(0.5, 0.5 * (a - c) / denominator)) : 0
+        return (Double(bin) + offset) * binHz
+    }
+
+    /// Claims the main lobe (±2 bins) around `center` and returns the power it holds.
+    private mutating func claim(_ power: UnsafeBufferPointer<Float>, center: Int) -> Double {
+        var energy = 0.0
+        for k in max(bandLow, center - 2)...min(bandHigh, center + 2) where !claimed[k] {
+            claimed[k] = true
+            energy += Double(power[k])
+        }
+        return energy
+    }
+
+    /// Claims the fundamental's main lobe and those of its harmonics (up to the 8th, inside the band) that show as a
+    /// peak within one bin of where they belong, and returns the power claimed. A tone that merely lies near a
+    /// harmonic (DTMF's 1477 Hz beside 2 × 770 Hz) is left for the second-tone search.
+    private mutating func claimComb(_ power: UnsafeBufferPointer<Float>, fundamentalHz: Double) -> Double {
+        var energy = claim(power, center: Int((fundamentalHz / binHz).rounded()))
+        for harmonic in 2...8 {
+            let expected = Double(harmonic) * fundamentalHz / binHz
+            let center = Int(expected.rounded())
+            if center + 2 > bandHigh { break }
+            var best = center
+            for k in (center - 1)...(center + 1) where power[k] > power[best] { best = k }
+            guard abs(Double(best) - expected) <= 1, power[best] >= power[best - 1], power[best] >= power[best + 1]
+            else { continue }
+            energy += claim(power, center: best)
+        }
+        return energy
+    }
+
+    /// The highest fundamental whose harmonic series explains the peaks: `frequencyHz` itself unless other clear
+    /// peaks sit on a `frequencyHz / m` grid (m = 2…6) at non-multiples of `frequencyHz`, as a voice's or an
+    /// instrument's harmonics do. A low `m` needs one strong supporting peak, a high one two, so that a two-tone beep
+    /// whose second tone falls near some grid line by chance is not mistaken for a voice.
+    private mutating func impliedFundamental(
+        _ power: UnsafeBufferPointer<Float>,
+        frequencyHz: Double,
+        peakPower: Double,
+        floor: Double
+    ) -> Double {
+        let threshold = max(peakPower * 0.01, floor * 10)
+        let strong = peakPower * 0.03
+        peakCount = 0
+        for k in (bandLow + 1)..<bandHigh where peakCount < peakFrequencies.count {
+            let p = Double(power[k])
+            guard p >= threshold, power[k] > power[k - 1], power[k] >= power[k + 1] else { continue }
+            let f = interpolatedFrequency(power, bin: k)
+            guard abs(f - frequencyHz) > 2.5 * binHz else { continue }
+            peakFrequencies[peakCount] = f
+            peakPowers[peakCount] = p
+            peakCount += 1
+        }
+        for divisor in 2...6 {
+            let candidate = frequencyHz / Double(divisor)
+            if candidate < 70 { break }
+            var fits = 0
+            var strongFits = 0
+            for i in 0..<peakCount {
+                let f = peakFrequencies[i]
+                let harmonic = (f / candidate).rounded()
+                guard harmonic >= 1, Int(harmonic) % divisor != 0 else { continue }
+                guard abs(f - harmonic * candidate) <= max(8, 0.01 * f) else { continue }
+                fits += 1
+                if peakPowers[i] >= strong { strongFits += 1 }
+            }
+            if fits >= 2 || (divisor <= 3 && strongFits >= 1) { return candidate }
+        }
+        return frequencyHz
+    }
+}

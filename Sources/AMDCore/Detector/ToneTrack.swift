@@ -1,0 +1,173 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A run of tonal frames at one (slowly moving) frequency: the unit the detector judges.
+///
+/// Accumulates running sums only, so its size is fixed and each frame costs a few additions: the least-squares line
+/// through the frequencies (a sweep is fine, wandering is not), the frame-to-frame level changes (two close tones
+/// beat), and how often a second simultaneous tone was seen.
+struct ToneTrack: Sendable {
+    /// Frame index of the first tonal frame.
+    var firstFrame: Int64 = 0
+    /// Frame index of the latest tonal frame.
+    var lastFrame: Int64 = 0
+    /// Tonal frames counted so far (gaps not included).
+    var tonalFrames = 0
+    /// Frequency of the latest tonal frame, in Hz.
+    var lastFrequencyHz = 0.0
+    /// What has been decided about the track.
+    var state = State.building
+    /// Signalling-tone class of the track's frequency, set when it is judged.
+    var signalling = SignallingTones.Match.none
+
+    /// Frames in the frequency statistics (all tonal frames but the first, once there are two).
+    private var frequencyFrames = 0
+    private var sumT = 0.0
+    private var sumTT = 0.0
+    private var sumF = 0.0
+    private var sumTF = 0.0
+    private var sumFF = 0.0
+    private var lastEnergyDb = 0.0
+    private var lastObservedFrame: Int64 = -2
+    private var energySteps = 0
+    private var sumStep = 0.0
+    private var sumAbsStep = 0.0
+    private var secondCount = 0
+    private var sumSecond = 0.0
+    private var sumPurity = 0.0
+
+    /// Stages of a track's life.
+    enum State: Sendable, Hashable {
+        /// Collecting frames; not judged yet.
+        case building
+        /// Looks like a beep but its frequency is a signalling tone's: decided when the track ends.
+        case deferred
+        /// Looks like a beep but not clearly enough to tell from a voice's held harmonic or a musical note: judged
+        /// again once it has lasted longer, or, if it ends first, by whether silence follows it.
+        case watching
+        /// Reported as a beep.
+        case reported
+        /// Rejected; the rest of the track is ignored.
+        case rejected
+    }
+
+    /// Starts a track at `frame`.
+    init(frame: Int64, tone: ToneFrame) {
+        firstFrame = frame
+        add(frame: frame, tone: tone)
+    }
+
+    /// Whether `tone` continues this track: its strongest peak, or its second tone (two tones of a similar level
+    /// trade places from frame to frame), lies close to the latest frame's frequency (±3 %, at least 25 Hz).
+    func continues(with tone: ToneFrame) -> Bool {
+        near(tone.frequencyHz) || (tone.secondFrequencyHz > 0 && near(tone.secondFrequencyHz))
+    }
+
+    private func near(_ frequencyHz: Double) -> Bool {
+        abs(frequencyHz - lastFrequencyHz) <= max(25, 0.03 * lastFrequencyHz)
+    }
+
+    /// Adds a tonal frame, with its two tones swapped if the second is the one this track follows.
+    mutating func add(frame: Int64, tone original: ToneFrame) {
+        var tone = original
+        if tonalFrames > 0, !near(tone.frequencyHz), tone.secondFrequencyHz > 0, near(tone.secondFrequencyHz) {
+            swap(&tone.frequencyHz, &tone.secondFrequencyHz)
+        }
+        // The first frame straddles the onset (part of its window is what came before): it sets the start, but its
+        // frequency does not enter the statistics unless it is all there is.
+        if frequencyFrames == 1 && tonalFrames == 1 {
+            sumT = 0
+            sumTT = 0
+            sumF = 0
+            sumTF = 0
+            sumFF = 0
+            frequencyFrames = 0
+        }
+        let t = Double(frame - firstFrame)
+        sumT += t
+        sumTT += t * t
+        sumF += tone.frequencyHz
+        sumTF += t * tone.frequencyHz
+        sumFF += tone.frequencyHz * tone.frequencyHz
+        frequencyFrames += 1
+        observe(frame: frame, energyDb: tone.bandEnergyDb)
+        if tone.secondFrequencyHz > 0 {
+            secondCount += 1
+            sumSecond += tone.secondFrequencyHz
+        }
+        sumPurity += tone.purity
+        tonalFrames += 1
+        lastFrame = frame
+        lastFrequencyHz = tone.frequencyHz
+    }
+
+    /// Records the level of an analysed frame inside the track's span, tonal or not, for ``levelWobbleDb``.
+    mutating func observe(frame: Int64, energyDb: Double) {
+        if lastObservedFrame == frame - 1 {
+            let step = energyDb - lastEnergyDb
+            sumStep += step
+            sumAbsStep += abs(step)
+            energySteps += 1
+        }
+        lastObservedFrame = frame
+        lastEnergyDb = energyDb
+    }
+
+    /// Mean frequency over the track, in Hz.
+    var meanFrequencyHz: Double { sumF / Double(max(frequencyFrames, 1)) }
+
+    /// Mean frequency of the second simultaneous tone when it was present in most frames, in Hz; else 0.
+    var secondFrequencyHz: Double {
+        secondCount * 2 > tonalFrames ? sumSecond / Double(secondCount) : 0
+    }
+
+    /// Mean purity over the track (0...1).
+    var meanPurity: Double { sumPurity / Double(max(tonalFrames, 1)) }
+
+    /// Standard deviation of the frequencies around their least-squares line, in Hz: small for steady tones and
+    /// sweeps, large for voices and vibrato.
+    var frequencySpreadHz: Double {
+        let n = Double(frequencyFrames)
+        guard n >= 3 else { return 0 }
+        let varT = sumTT - sumT * sumT / n
+        let covTF = sumTF - sumT * sumF / n
+        let varF = sumFF - sumF * sumF / n
+        let residual = varT > 0 ? varF - covTF * covTF / varT : varF
+        return sqrt(max(residual, 0) / n)
+    }
+
+    /// Least-squares slope of the frequency, as a fraction of the mean frequency per 100 frames... per frame.
+    var relativeSlopePerFrame: Double {
+        let n = Double(frequencyFrames)
+        guard n >= 3 else { return 0 }
+        let varT = sumTT - sumT * sumT / n
+        let covTF = sumTF - sumT * sumF / n
+        return varT > 0 ? covTF / varT / max(meanFrequencyHz, 1) : 0
+    }
+
+    /// Voiced non-tonal frames among the few just before the track began (speech running into the tone).
+    var speechLeadIn = 0
+    /// Judged only by the quiet after it (music is on the line).
+    var quietOnly = false
+    /// Voiced non-tonal frames among the twelve from 150 ms to 30 ms before the track began.
+    var voicedBefore = 0
+    /// Frames between the previous track's last tonal frame and this track's first.
+    var gapBefore: Int64 = 0
+
+    /// Mean absolute deviation of the frame-to-frame level steps from their mean, in dB: near 0 for steady or
+    /// steadily decaying tones, several dB for two close tones beating.
+    var levelWobbleDb: Double {
+        guard energySteps >= 2 else { return 0 }
+        let mean = sumStep / Double(energySteps)
+        // Σ|s − m| ≥ |Σ|s| − n|m||: a cheap lower bound that needs no per-frame storage.
+        return max(0, sumAbsStep - Double(energySteps) * abs(mean)) / Double(energySteps)
+    }
+
+    /// Length of the track from its first to its latest tonal frame, in frames.
+    var spanFrames: Int64 { lastFrame - firstFrame + 1 }
+}

@@ -1,0 +1,118 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Mel-frequency cepstral coefficients of one frame at a time, computed like librosa 0.11.
+///
+/// For each frame of ``MFCCConfiguration/winLength`` samples: periodic Hann window, zero-pad to `nFFT`, real FFT
+/// power `|X|²` (``powerSpectrum``), mel filterbank (``melPower``), `10·log10(max(1e-10, S))` (librosa
+/// `power_to_db` with `ref=1`, `amin=1e-10`, `top_db=None`), and an orthonormal DCT-II keeping the first `nMFCC`
+/// coefficients (``coefficients``, in dB-scaled cepstral units). With `center=False` framing this equals
+/// `librosa.feature.mfcc(S=power_to_db(melspectrogram(y, ...), top_db=None), norm='ortho')` frame by frame.
+///
+/// The power spectrum stays readable after ``process(frame:)`` so one FFT per frame serves both the classifier and
+/// tone analysis. All buffers are sized at init; ``process(frame:)`` allocates nothing.
+public struct MFCC: Sendable {
+    /// The validated configuration.
+    public let configuration: MFCCConfiguration
+    /// The mel filters in use.
+    public let filterbank: MelFilterbank
+    /// Power spectrum of the last frame, `nFFT / 2 + 1` bins (bin `k` at `k · sampleRate / nFFT` Hz), in squared
+    /// sample units (samples scaled to ±1 give powers up to `(winLength / 2)²` for a full-scale tone).
+    public private(set) var powerSpectrum: [Float]
+    /// Mel band powers of the last frame, ``MFCCConfiguration/nMels`` values, in the unit of ``powerSpectrum``.
+    public private(set) var melPower: [Float]
+    /// Cepstral coefficients of the last frame, ``MFCCConfiguration/nMFCC`` values, c0 first.
+    public private(set) var coefficients: [Float]
+
+    private var fft: RealFFT
+    /// The analysis window, `winLength` samples.
+    private let window: [Float]
+    /// The windowed frame, zero-padded to `nFFT` (the padding is written once, at init).
+    private var windowed: [Float]
+    /// `10·log10` of the mel powers, in dB.
+    private var melDecibels: [Float]
+    /// Orthonormal DCT-II basis, `nMFCC × nMels`, row-major.
+    private let dctBasis: [Float]
+
+    /// Power floor before the logarithm (librosa `amin`), in squared sample units.
+    public static let powerFloor: Float = 1e-10
+
+    /// Prepares buffers, FFT, filters and DCT for `configuration`.
+    /// - Throws: ``FeatureError/invalidConfiguration(field:reason:)`` (from ``MFCCConfiguration/validate()``).
+    public init(configuration: MFCCConfiguration) throws(FeatureError) {
+        try configuration.validate()
+        self.configuration = configuration
+        fft = try RealFFT(size: configuration.nFFT)
+        filterbank = try MelFilterbank(configuration: configuration)
+        let length = configuration.winLength
+        switch configuration.window {
+        case .hann:
+            window = (0..<length).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(length))) }
+        }
+        windowed = [Float](repeating: 0, count: configuration.nFFT)
+        powerSpectrum = [Float](repeating: 0, count: configuration.nFFT / 2 + 1)
+        melPower = [Float](repeating: 0, count: configuration.nMels)
+        melDecibels = [Float](repeating: 0, count: configuration.nMels)
+        coefficients = [Float](repeating: 0, count: configuration.nMFCC)
+
+        // scipy.fftpack.dct(type=2, norm='ortho'): y[k] = f(k) · Σₙ x[n]·cos(πk(2n+1) / 2N), f(0) = √(1/N),
+        // f(k) = √(2/N).
+        let n = configuration.nMels
+        var basis = [Float](repeating: 0, count: configuration.nMFCC * n)
+        for k in 0..<configuration.nMFCC {
+            let scale = (k == 0 ? 1 / Double(n) : 2 / Double(n)).squareRoot()
+            for m in 0..<n {
+                basis[k * n + m] = Float(scale * cos(Double.pi * Double(k) * Double(2 * m + 1) / Double(2 * n)))
+            }
+        }
+        dctBasis = basis
+    }
+
+    /// Computes ``powerSpectrum``, ``melPower`` and ``coefficients`` of one frame.
+    ///
+    /// Allocates nothing.
+    /// - Parameter frame: exactly ``MFCCConfiguration/winLength`` samples scaled like librosa loads 16-bit audio
+    ///   (`Int16 / 32768`, so ±1 is full scale). Frames start every ``MFCCConfiguration/hopLength`` samples.
+    /// - Precondition: `frame.count == configuration.winLength` (a contract of the framing code, not of the audio).
+    public mutating func process(frame: UnsafeBufferPointer<Float>) {
+        let length = configuration.winLength
+        precondition(frame.count == length, "MFCC.process: frame has \(frame.count) samples, expected \(length)")
+        window.withUnsafeBufferPointer { w in
+            windowed.withUnsafeMutableBufferPointer { out in
+                for i in 0..<length { out[i] = frame[i] * w[i] }
+            }
+        }
+        // The power spectrum ignores where the window sits in the padded frame (a circular shift only changes
+        // phases), so the window is placed at the start rather than centred like librosa.
+        windowed.withUnsafeBufferPointer { input in
+            powerSpectrum.withUnsafeMutableBufferPointer { fft.powerSpectrum(input, into: $0) }
+        }
+        powerSpectrum.withUnsafeBufferPointer { power in
+            melPower.withUnsafeMutableBufferPointer { filterbank.apply(power, into: $0) }
+        }
+        let melCount = configuration.nMels
+        melPower.withUnsafeBufferPointer { power in
+            melDecibels.withUnsafeMutableBufferPointer { decibels in
+                for m in 0..<melCount { decibels[m] = 10 * log10(max(Self.powerFloor, power[m])) }
+            }
+        }
+        melDecibels.withUnsafeBufferPointer { decibels in
+            dctBasis.withUnsafeBufferPointer { basis in
+                coefficients.withUnsafeMutableBufferPointer { out in
+                    for k in 0..<out.count {
+                        // Summed in Double: the dB values reach ±100 and the sum has nMels terms.
+                        var sum = 0.0
+                        let row = k * melCount
+                        for m in 0..<melCount { sum += Double(basis[row + m]) * Double(decibels[m]) }
+                        out[k] = Float(sum)
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+public import AMDCore
+import AudioFile
+import Foundation
+
+/// Scores the detector on a labelled manifest with the corpus's rules.
+///
+/// On a `machine_beep` call the first beep event decides: before the true onset is an early false alarm; within
+/// [onset, end + 2 s] a hit (latency = detection − true onset); later or none a miss. Any beep on a call of another
+/// kind is a false alarm.
+public struct Evaluation: Sendable {
+    /// The outcome of one call.
+    public enum Outcome: String, Sendable, Hashable {
+        /// The first beep fell inside the beep's window.
+        case hit
+        /// The first beep came before the true onset.
+        case early
+        /// No beep, or only after the window.
+        case miss
+        /// A beep on a call without one.
+        case falseAlarm = "false_alarm"
+        /// No beep on a call without one.
+        case correctReject = "correct_reject"
+    }
+
+    /// One call's result.
+    public struct CallResult: Sendable {
+        /// The manifest entry.
+        public var entry: ManifestEntry
+        /// What happened.
+        public var outcome: Outcome
+        /// The first beep, if any.
+        public var first: BeepEvent?
+        /// Detection latency of a hit, in ms.
+        public var latencyMs: Int64?
+        /// Distance from the detected frequency to the nearest true one, for a hit, in Hz.
+        public var frequencyErrorHz: Double?
+        /// Audio length, in seconds.
+        public var audioSeconds: Double
+    }
+
+    /// Per-call results, in manifest order.
+    public private(set) var results: [CallResult] = []
+    /// Calls that could not be read, with the reason.
+    public private(set) var failures: [String] = []
+    /// CPU time spent in the detector, in seconds.
+    public private(set) var cpuSeconds = 0.0
+
+    /// Runs every call of the manifest at `path` through a fresh pipeline with `model`.
+    public static func run(manifest path: String, model: BeepModel) throws(OfflineError) -> Evaluation {
+        let entries = try ManifestEntry.load(path: path)
+        let folder = (path as NSString).deletingLastPathComponent
+        var evaluation = Evaluation()
+        for entry in entries {
+            let file = entry.file.hasPrefix("/") ? entry.file : (folder as NSString).appendingPathComponent(entry.file)
+            do {
+                let clip = try FileInput.clip(path: file, bytes: try FileInput.read(file), format: .auto, rate: nil)
+                let start = Self.threadCPUSeconds()
+                let events: [BeepEvent]
+                do {
+                    events = try ClipDetector.run(clip, model: model)
+                } catch {
+                    throw OfflineError.pipeline(path: file, error)
+                }
+                evaluation.cpuSeconds += Self.threadCPUSeconds() - start
+                evaluation.results.append(Self.score(entry, events: events, seconds: Double(clip.durationMs) / 1000))
+            } catch let error as OfflineError {
+                evaluation.failures.append(error.description)
+            } catch {
+                evaluation.failures.append("\(file): \(error)")
+            }
+        }
+        return evaluation
+    }
+
+    /// Scores one call's events against its label.
+    public static func score(_ entry: ManifestEntry, events: [BeepEvent], seconds: Double) -> CallResult {
+        let first = events.first
+        guard entry.hasBeep, let onset = entry.beepOnsetS, let end = entry.beepEndS else {
+            return CallResult(
+                entry: entry,
+                outcome: first == nil ? .correctReject : .falseAlarm,
+                first: first,
+                audioSeconds: seconds
+            )
+        }
+        guard let first else { return CallResult(entry: entry, outcome: .miss, audioSeconds: seconds) }
+        let onsetMs = Int64((onset * 1000).rounded())
+        let detected = first.detectedMs
+        if detected < onsetMs {
+            return CallResult(entry: entry, outcome: .early, first: first, audioSeconds: seconds)
+        }
+        if Double(detected) > (end + 2) * 1000 {
+            return CallResult(entry: entry, outcome: .miss, first: first, audioSeconds: seconds)
+        }
+        let error = (entry.beepFreqsHz ?? []).map { abs($0 - first.frequencyHz) }.min()
+        return CallResult(
+            entry: entry,
+            outcome: .hit,
+            first: first,
+            latencyMs: detected - onsetMs,
+            frequencyErrorHz: error,
+            audioSeconds: seconds
+        )
+    }
+
+    /// CPU time of the calling thread, in seconds.
+    static func threadCPUSeconds() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+}

@@ -1,2 +1,0 @@
-/// Runs the detector over files. WIP skeleton.
-public enum FileDetector {}

@@ -1,2 +1,0 @@
-/// An RTP packet (RFC 3550). WIP skeleton.
-public struct RTPPacket: Sendable {}

@@ -1,0 +1,43 @@
+import AMDCore
+import AMDOffline
+import ArgumentParser
+
+/// `amd-edge eval`: scores the detector on a labelled manifest.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Score the detector on a labelled manifest (JSON Lines, as ../shared/corpus/dev/manifest.jsonl).",
+        discussion: """
+            On a machine_beep call the first beep decides: before the true onset = early false alarm; within \
+            [onset, end + 2 s] = hit; later or none = miss. Any beep on another kind of call = false alarm.
+            """
+    )
+
+    @OptionGroup var model: ModelOption
+
+    @Option(help: "The manifest: one JSON object per call, with file paths relative to it.")
+    var manifest: String
+
+    @Flag(help: "Print the summary as one JSON object.")
+    var json = false
+
+    @Flag(help: "Also print one line per call that was not scored correct.")
+    var verbose = false
+
+    func run() throws {
+        let model = try model.load()
+        let evaluation: Evaluation
+        do {
+            evaluation = try Evaluation.run(manifest: manifest, model: model)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        if verbose {
+            for result in evaluation.results where result.outcome != .hit && result.outcome != .correctReject {
+                let first = result.first.map { "first beep at \($0.detectedMs) ms (onset \($0.onsetMs)), \($0.frequencyHz) Hz" }
+                print("\(result.outcome.rawValue) \(result.entry.file) [\(result.entry.kind)] \(first ?? "no beep")")
+            }
+        }
+        print(json ? evaluation.json : evaluation.report)
+    }
+}

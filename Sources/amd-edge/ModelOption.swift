@@ -1,0 +1,19 @@
+import AMDCore
+import AMDOffline
+import ArgumentParser
+
+/// The `--model PATH` option shared by the commands that run the detector.
+struct ModelOption: ParsableArguments {
+    @Option(name: .long, help: "Model JSON written by `amd-edge train` (default: the shipped model).")
+    var model: String?
+
+    /// The model to use: the file given, or the shipped default.
+    func load() throws -> BeepModel {
+        guard let model else { return .default }
+        do {
+            return try FileInput.model(path: model)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+}
