@@ -54,17 +54,17 @@ struct VonageIngressTests {
         }
     }
 
-    /// Plays `call` as Vonage does: header, 20 ms binary frames (on a real-time schedule or as fast as possible),
-    /// then `dtmf` digits as `websocket:dtmf` messages; runs `whileOpen` before closing.
+    /// Plays 16-bit PCM `bytes` at `sampleRate` as Vonage does: header, 20 ms binary frames (on a real-time
+    /// schedule or as fast as possible), then `dtmf` digits as `websocket:dtmf` messages; runs `whileOpen` before
+    /// closing.
     static func play(
-        _ call: GeneratedCall, port: Int, uuid: String, realTime: Bool, dtmf: [String] = [],
+        _ bytes: [UInt8], sampleRate: Int, port: Int, uuid: String, realTime: Bool, dtmf: [String] = [],
         whileOpen: @escaping @Sendable () async throws -> Void = {}
     ) async throws -> WebSocketCloseFrame? {
-        let bytes = call.bytes
-        let frameBytes = call.frameBytes
+        let frameBytes = sampleRate / 50 * 2
         return try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/socket", logger: clientLogger) {
             _, outbound, _ in
-            try await outbound.write(.text(vonageHeader(rate: call.sampleRate, headers: ["uuid": uuid])))
+            try await outbound.write(.text(vonageHeader(rate: sampleRate, headers: ["uuid": uuid])))
             let clock = ContinuousClock()
             let start = clock.now
             var index = 0
@@ -81,34 +81,65 @@ struct VonageIngressTests {
         }
     }
 
+    /// Plays a generated call (see ``play(_:sampleRate:port:uuid:realTime:dtmf:whileOpen:)``).
+    static func play(
+        _ call: GeneratedCall, port: Int, uuid: String, realTime: Bool, dtmf: [String] = [],
+        whileOpen: @escaping @Sendable () async throws -> Void = {}
+    ) async throws -> WebSocketCloseFrame? {
+        try await play(
+            call.bytes, sampleRate: call.sampleRate, port: port, uuid: uuid, realTime: realTime, dtmf: dtmf,
+            whileOpen: whileOpen)
+    }
+
     /// The call `id` as `GET /v1/calls/{id}` shows it (JSON object), or `nil` on 404.
     static func call(_ id: String, port: Int) async throws -> [String: Any]? {
         let response = try await request(.GET, port: port, "/v1/calls/\(id)")
         return response.status == 200 ? response.json : nil
     }
 
-    /// Checks the ended call against the audio played and against the detector run directly on that audio.
-    static func checkEndedCall(_ id: String, _ call: GeneratedCall, port: Int, dtmf: String = "") async throws {
+    /// Checks the ended call against the audio played and against the detector run directly on that audio: the
+    /// daemon must report the beep `StreamDetector` reports for the same bytes, onset within 50 ms, or none if it
+    /// finds none.
+    static func checkEndedCall(
+        _ id: String, bytes: [UInt8], sampleRate: Int, port: Int, dtmf: String = ""
+    ) async throws -> BeepEvent? {
         try await eventually("call \(id) to end") {
             try await Self.call(id, port: port)?["state"] as? String == "ended"
         }
         let json = try #require(try await Self.call(id, port: port))
-        let frames = (call.bytes.count + call.frameBytes - 1) / call.frameBytes
+        let frameBytes = sampleRate / 50 * 2
         #expect(json["ingress"] as? String == "websocket")
-        #expect(json["codec"] as? String == "L16/\(call.sampleRate)")
+        #expect(json["codec"] as? String == "L16/\(sampleRate)")
         #expect((json["source"] as? String)?.hasPrefix("127.0.0.1:") == true)
-        #expect(json["packets"] as? Int == frames)
-        #expect(json["audio_ms"] as? Int == call.bytes.count / 2 * 1000 / call.sampleRate)
+        #expect(json["packets"] as? Int == (bytes.count + frameBytes - 1) / frameBytes)
+        #expect(json["audio_ms"] as? Int == bytes.count / 2 * 1000 / sampleRate)
         #expect(json["dtmf"] as? String == dtmf)
         #expect(json["end_reason"] as? String == "closed")
-        let reference = try call.referenceEvents()
-        if let expected = reference.first {
-            let beep = try #require(json["beep"] as? [String: Any], "the detector finds a beep in this audio")
-            let onset = try #require(beep["onset_ms"] as? Int)
-            #expect(abs(onset - Int(expected.onsetMs)) <= 50, "daemon onset \(onset) ms, direct \(expected.onsetMs) ms")
-        } else {
-            // The detector finds nothing in this audio (the skeleton detector finds nothing at all).
-            #expect(json["beep"] is NSNull)
+        let reference = try GeneratedCall.referenceEvents(bytes, sampleRate: sampleRate)
+        guard let expected = reference.first else {
+            #expect(json["beep"] is NSNull, "the daemon reports a beep the detector does not find")
+            return nil
+        }
+        let beep = try #require(json["beep"] as? [String: Any], "the daemon reports the detector's beep")
+        let onset = try #require(beep["onset_ms"] as? Int)
+        #expect(abs(onset - Int(expected.onsetMs)) <= 50, "daemon onset \(onset) ms, direct \(expected.onsetMs) ms")
+        return expected
+    }
+
+    /// ``checkEndedCall(_:bytes:sampleRate:port:dtmf:)`` for a generated call, whose beep must be found where it is.
+    static func checkEndedCall(_ id: String, _ call: GeneratedCall, port: Int, dtmf: String = "") async throws {
+        let found = try await checkEndedCall(id, bytes: call.bytes, sampleRate: call.sampleRate, port: port, dtmf: dtmf)
+        let beep = try #require(found, "the detector finds the generated beep at \(call.beepOnsetMs) ms")
+        #expect(abs(Int(beep.onsetMs) - call.beepOnsetMs) <= 50)
+    }
+
+    @Test func voicemailSampleBeepMatchesTheDetector() async throws {
+        let bytes = try voicemailSample()
+        try await withDaemon { _, ports in
+            _ = try await Self.play(bytes, sampleRate: 8000, port: ports.http, uuid: "sample", realTime: false)
+            let found = try await Self.checkEndedCall("sample", bytes: bytes, sampleRate: 8000, port: ports.http)
+            let beep = try #require(found, "the detector finds the sample's beep")
+            #expect(abs(beep.onsetMs - 9065) <= 50)
         }
     }
 
@@ -136,7 +167,7 @@ struct VonageIngressTests {
 
     @Test func eightKilohertzCallAtRealTime() async throws {
         try await withDaemon { _, ports in
-            let call = GeneratedCall(sampleRate: 8000, buzzMs: 1200, beepMs: 400, tailMs: 400)
+            let call = GeneratedCall(sampleRate: 8000)
             _ = try await Self.play(call, port: ports.http, uuid: "realtime-8k", realTime: true, dtmf: ["9"])
             try await Self.checkEndedCall("realtime-8k", call, port: ports.http, dtmf: "9")
         }

@@ -6,13 +6,14 @@ import Synchronization
 /// A synthetic answering-machine greeting: a speech-like buzz, a 1 kHz beep, then silence, as 16-bit PCM.
 ///
 /// The buzz is a 120 Hz glottal-like harmonic series (with slow pitch drift) under a 4 Hz syllable envelope; the
-/// beep is a steady 1000 Hz sine at -10 dBFS. Deterministic, so the daemon and a direct ``StreamDetector`` see the
-/// same samples.
+/// beep is a steady 1000 Hz sine at -10 dBFS; a line-noise floor near -60 dBFS runs throughout (a digitally pure
+/// tone in digital silence is nothing a phone line carries). Deterministic, so the daemon and a direct
+/// ``StreamDetector`` see the same samples.
 struct GeneratedCall {
     /// Samples per second: 16000 or 8000.
     var sampleRate: Int
     /// Length of the buzz, in milliseconds; the beep starts here.
-    var buzzMs = 1600
+    var buzzMs = 2400
     /// Length of the beep, in milliseconds.
     var beepMs = 400
     /// Silence after the beep, in milliseconds.
@@ -50,12 +51,25 @@ struct GeneratedCall {
             out.append(Int16((10362 * sin(2 * .pi * 1000 * Double(n) / rate)).rounded()))
         }
         out.append(contentsOf: repeatElement(0, count: tailCount))
+        // Noise floor: a sum of four uniform draws from a fixed LCG, roughly Gaussian, standard deviation ~30.
+        var state: UInt32 = 12345
+        for index in out.indices {
+            var sum = 0
+            for _ in 0..<4 {
+                state = state &* 1_664_525 &+ 1_013_904_223
+                sum += Int(state >> 16) - 32768
+            }
+            let noise = sum * 30 / 37837
+            out[index] = Int16(max(-32767, min(32767, Int(out[index]) + noise)))
+        }
         return out
     }
 
     /// The samples as 16-bit little-endian bytes.
-    var bytes: [UInt8] {
-        let samples = samples
+    var bytes: [UInt8] { Self.littleEndianBytes(samples) }
+
+    /// `samples` as 16-bit little-endian bytes.
+    static func littleEndianBytes(_ samples: [Int16]) -> [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(samples.count * 2)
         for sample in samples {
@@ -71,9 +85,14 @@ struct GeneratedCall {
 
     /// The beeps a ``StreamDetector`` reports for these bytes fed in 20 ms frames, as the daemon feeds them.
     func referenceEvents() throws -> [BeepEvent] {
+        try Self.referenceEvents(bytes, sampleRate: sampleRate)
+    }
+
+    /// The beeps a ``StreamDetector`` reports for 16-bit PCM `bytes` at `sampleRate` fed in 20 ms frames.
+    static func referenceEvents(_ bytes: [UInt8], sampleRate: Int) throws -> [BeepEvent] {
+        let frameBytes = sampleRate / 50 * 2
         var detector = try StreamDetector(encoding: .linear16, sampleRate: sampleRate)
         var events: [BeepEvent] = []
-        let bytes = bytes
         bytes.withUnsafeBytes { all in
             var offset = 0
             while offset < all.count {
@@ -84,6 +103,26 @@ struct GeneratedCall {
         }
         return events
     }
+}
+
+/// The repository's `Samples/voicemail-beep.wav` (a greeting then a beep at 9.07 s; 8 kHz µ-law) as 16-bit
+/// little-endian PCM at 8 kHz, the form a Vonage websocket carries.
+func voicemailSample() throws -> [UInt8] {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Samples/voicemail-beep.wav")
+    let wav = [UInt8](try Data(contentsOf: url))
+    // RIFF chunks after the 12-byte header: 4-byte id, 4-byte little-endian size, body padded to even length.
+    var offset = 12
+    while offset + 8 <= wav.count {
+        let size = Int(wav[offset + 4]) | Int(wav[offset + 5]) << 8 | Int(wav[offset + 6]) << 16
+            | Int(wav[offset + 7]) << 24
+        if wav[offset..<(offset + 4)].elementsEqual("data".utf8) {
+            let body = wav[(offset + 8)..<min(wav.count, offset + 8 + size)]
+            return GeneratedCall.littleEndianBytes(body.map(G711.muLawToLinear))
+        }
+        offset += 8 + size + size % 2
+    }
+    throw TestFailure("Samples/voicemail-beep.wav has no data chunk")
 }
 
 /// A ``CallSink`` that records every report, for driving a ``VonageSession`` without a daemon.
