@@ -4,7 +4,8 @@
 Starts the daemon on a free loopback port, opens N websockets to /socket, and on each sends the
 `websocket:connected` header then one 20 ms frame of 16-bit PCM every 20 ms on schedule (speech-like buzz, a
 1 kHz 400 ms beep at a per-call time, more buzz) for --seconds. Afterwards it reads GET /v1/calls and reports:
-frames sent vs. received by the daemon (lost), beeps reported, the daemon's CPU (share of one core over the
+frames sent vs. received by the daemon (lost), beeps reported vs. those `amd-edge detect` finds offline in
+the same audio (onset within 50 ms), the daemon's CPU (share of one core over the
 streaming window) and RSS (peak sampled and VmHWM), and how late the client sent (its own scheduling).
 
 Traffic goes to 127.0.0.1 only; every loop is bounded by --seconds. Needs python3 `websockets` and numpy.
@@ -21,8 +22,10 @@ import resource
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+import wave
 
 import numpy as np
 import websockets
@@ -49,7 +52,31 @@ def call_audio(rate: int, seconds: float, beep_at: float) -> bytes:
     start, end = int(beep_at * rate), int((beep_at + 0.4) * rate)
     buzz[start:end] = 10362 * np.sin(2 * np.pi * 1000 * np.arange(end - start) / rate)
     buzz[end:end + int(0.3 * rate)] = 0
-    return np.clip(buzz, -32767, 32767).astype("<i2").tobytes()
+    # A line-noise floor near -60 dBFS: a pure tone in digital silence is nothing a phone line carries.
+    buzz += 30 * np.random.default_rng(int(beep_at * 1000)).standard_normal(n)
+    return np.clip(np.round(buzz), -32767, 32767).astype("<i2").tobytes()
+
+
+def offline_beeps(binary: str, variants: list, rate: int) -> list:
+    """The first beep onset (ms) `amd-edge detect` finds in each variant, or None: what the daemon should report."""
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for index, audio in enumerate(variants):
+            path = os.path.join(folder, f"variant-{index}.wav")
+            with wave.open(path, "wb") as w:
+                w.setnchannels(1)
+                w.setsampwidth(2)
+                w.setframerate(rate)
+                w.writeframes(audio)
+            paths.append(path)
+        out = subprocess.run([binary, "detect", *paths], capture_output=True, text=True, timeout=300).stdout
+    onsets = [None] * len(variants)
+    for line in out.splitlines():
+        event = json.loads(line)
+        index = int(os.path.basename(event["file"]).split("-")[1].split(".")[0])
+        if event.get("event") == "beep" and onsets[index] is None:
+            onsets[index] = event["onset_ms"]
+    return onsets
 
 
 def proc_cpu_seconds(pid: int) -> float:
@@ -99,8 +126,7 @@ async def run_call(i: int, port: int, rate: int, audio: bytes, start_at: float, 
 async def main_async(args, port: int, pid: int) -> dict:
     rate = args.rate
     loop = asyncio.get_running_loop()
-    # Ten audio variants, beep at 4 s … 13 s, so the calls do not beep in lockstep.
-    variants = [call_audio(rate, args.seconds, 4.0 + (v % 10) * (args.seconds - 7) / 10) for v in range(10)]
+    variants = args.variants
     stats = {"sent": {}, "late_ms": []}
     begin = loop.time() + 2.0
     stop_at = begin + args.seconds + 5
@@ -136,6 +162,9 @@ def main():
     parser.add_argument("--json", help="write the summary here as JSON too")
     args = parser.parse_args()
 
+    # Ten audio variants, beep at 4 s … 13 s, so the calls do not beep in lockstep.
+    args.variants = [call_audio(args.rate, args.seconds, 4.0 + v * (args.seconds - 7) / 10) for v in range(10)]
+    expected = offline_beeps(args.binary, args.variants, args.rate)
     port = free_port()
     daemon = subprocess.Popen([args.binary, "run", "--http", f"127.0.0.1:{port}", "--max-calls",
                                str(args.calls + 10), "--log-level", "warning"],
@@ -160,13 +189,23 @@ def main():
                 break
             time.sleep(0.2)
         received = {c["id"]: c["packets"] for c in calls}
+        beeps = {c["id"]: (c.get("beep") or {}).get("onset_ms") for c in calls}
+        expected_calls = [i for i in range(args.calls) if expected[i % 10] is not None]
+        matched = sum(1 for i in expected_calls
+                      if beeps.get(f"bench-{i}") is not None
+                      and abs(beeps[f"bench-{i}"] - expected[i % 10]) <= 50)
+        unexpected = sum(1 for i in range(args.calls)
+                         if expected[i % 10] is None and beeps.get(f"bench-{i}") is not None)
         sent = run["stats"]["sent"]
         lost = sum(max(0, n - received.get(f"bench-{i}", 0)) for i, n in sent.items())
         late = sorted(run["stats"]["late_ms"])
         summary = {
             "calls": args.calls, "connected": len(calls), "seconds": args.seconds, "rate": args.rate,
             "frames_sent": sum(sent.values()), "frames_received": sum(received.values()), "frames_lost": lost,
-            "beeps_reported": sum(1 for c in calls if c.get("beep")),
+            "beeps_expected": len(expected_calls),
+            "beeps_reported": sum(1 for onset in beeps.values() if onset is not None),
+            "beeps_matched_within_50ms": matched,
+            "beeps_unexpected": unexpected,
             "daemon_cpu_percent_of_one_core": round(100 * run["cpu"] / run["wall"], 1),
             "daemon_rss_idle_mib": round(rss_idle / 1024, 1),
             "daemon_rss_peak_mib": round(run["rss_peak_kib"] / 1024, 1),
