@@ -8,8 +8,9 @@ import UnixSignals
 
 /// The `amd-edge run` daemon: ingress, call hub, events, notification channels and HTTP API as one service group.
 ///
-/// Another ingress (the Vonage websocket) passes a ``WebSocketRouteHook`` to add its route (`/socket`) to the
-/// API server's websocket router. ``control`` stays usable from other tasks while it runs (ports, hub, shutdown).
+/// The Vonage websocket ingress (``VonageIngress``) adds its route (`--ws-path`, `/socket`) to the API server;
+/// other websocket routes can come through a ``WebSocketRouteHook``. ``control`` stays usable from other tasks
+/// while it runs (ports, hub, shutdown).
 package struct Daemon: Sendable {
     /// Adds routes to the API server's websocket router when the server is built; gets the call hub as the sink.
     package typealias WebSocketRouteHook = @Sendable (Router<APIServer.Context>, any CallSink) -> Void
@@ -67,9 +68,15 @@ package struct Daemon: Sendable {
         let api = APIServer(
             hub: control.hub, bus: control.bus, metrics: control.metrics, apiToken: configuration.apiToken,
             maxBodyBytes: configuration.maxBodyBytes, logger: logger)
+        let vonage = VonageIngress(
+            settings: .init(configuration), sink: control.hub, metrics: control.metrics, logger: logger)
+        vonage.addRoutes(webSocketRouter: api.webSocketRouter, router: api.router)
         for hook in webSocketRoutes { hook(api.webSocketRouter, control.hub) }
         services.append(
-            api.application(host: configuration.http.host, port: configuration.http.port) { port in
+            api.application(
+                host: configuration.http.host, port: configuration.http.port,
+                webSocketMaxFrameBytes: vonage.settings.webSocketMaxFrameBytes
+            ) { port in
                 control.httpBound(port)
             })
         services.append(ClientStreamCloser(bus: control.bus))

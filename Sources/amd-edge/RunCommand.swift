@@ -4,16 +4,18 @@ import Foundation
 import Logging
 import Synchronization
 
-/// `amd-edge run`: the daemon. Mirrored RTP in; beep events out over the status API, long-poll, websocket, UDP
-/// and webhooks.
+/// `amd-edge run`: the daemon. Mirrored RTP and Vonage websockets in; beep events out over the status API,
+/// long-poll, websocket, UDP and webhooks.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the detection daemon: RTP over UDP in, call status and beep events out.",
+        abstract: "Run the detection daemon: RTP over UDP and Vonage websockets in, call status and beep events out.",
         discussion: """
             Every option can also be set in a JSON config file (--config) under the option's name without dashes,
             e.g. {"rtp": ["0.0.0.0:40000-40099"], "max-calls": 500, "webhook": ["http://ctl:9000/amd"]}.
             Flags override the file. The API token can also come from AMD_EDGE_API_TOKEN.
+            Vonage Voice API calls connect (NCCO "connect" to a websocket) to ws://HOST:PORT/socket on the --http
+            address; that route needs no token.
             SIGTERM or SIGINT shuts down gracefully.
             """
     )
@@ -72,6 +74,16 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("shutdown-timeout"), help: "Time allowed to finish notifications at shutdown (default 10s).")
     var shutdownTimeout: String?
 
+    @Option(name: .customLong("ws-path"), help: "Route of the Vonage Voice API websocket (default /socket).")
+    var wsPath: String?
+
+    @Option(name: .customLong("ws-max-message"), help: "Largest Vonage websocket message in bytes (default 65536).")
+    var wsMaxMessage: String?
+
+    @Option(
+        name: .customLong("ws-idle-timeout"), help: "Close a Vonage websocket after this long silent (default 10s).")
+    var wsIdleTimeout: String?
+
     /// The flags given, by config key.
     var flags: [String: [String]] {
         var flags: [String: [String]] = [
@@ -82,7 +94,8 @@ struct RunCommand: ParsableCommand {
             ("max-ended-calls", maxEndedCalls), ("webhook-queue", webhookQueue),
             ("webhook-attempts", webhookAttempts), ("webhook-timeout", webhookTimeout), ("api-token", apiToken),
             ("max-body", maxBody), ("event-history", eventHistory), ("log-level", logLevel),
-            ("shutdown-timeout", shutdownTimeout),
+            ("shutdown-timeout", shutdownTimeout), ("ws-path", wsPath), ("ws-max-message", wsMaxMessage),
+            ("ws-idle-timeout", wsIdleTimeout),
         ]
         for (key, value) in singles { if let value { flags[key] = [value] } }
         return flags

@@ -64,6 +64,7 @@ struct OpenAPIDocumentTests {
                 Probe(method: .GET, docPath: "/v1/events", path: "/v1/events?after=0&wait=0", status: 200),
                 Probe(method: .GET, docPath: "/v1/events", path: "/v1/events?wait=x", status: 400),
                 Probe(method: .GET, docPath: "/v1/events/ws", path: "/v1/events/ws", status: 426),
+                Probe(method: .GET, docPath: "/socket", path: "/socket", token: nil, status: 426),
             ]
             // Every documented operation is probed.
             var documented = Set<String>()

@@ -40,6 +40,22 @@ struct ServerConfigurationTests {
         }
     }
 
+    @Test func vonageWebSocketOptions() throws {
+        let defaults = try ServerConfiguration.resolve(fileData: nil, flags: [:])
+        #expect(defaults.wsPath == "/socket" && defaults.wsMaxMessageBytes == 65536)
+        #expect(defaults.wsIdleTimeout == .seconds(10))
+        let file = Data(#"{"ws-path":"/vonage/s3cret","ws-max-message":4096,"ws-idle-timeout":"3s"}"#.utf8)
+        let config = try ServerConfiguration.resolve(fileData: file, flags: ["ws-idle-timeout": ["750ms"]])
+        #expect(config.wsPath == "/vonage/s3cret" && config.wsMaxMessageBytes == 4096)
+        #expect(config.wsIdleTimeout == .milliseconds(750))
+        for (key, value) in [("ws-path", "socket"), ("ws-path", "/v1/socket"), ("ws-path", "/a b"),
+                             ("ws-max-message", "100"), ("ws-idle-timeout", "0")] {
+            #expect(throws: ConfigError.self, "\(key)=\(value)") {
+                _ = try ServerConfiguration.resolve(fileData: nil, flags: [key: [value]])
+            }
+        }
+    }
+
     @Test func theExampleConfigParses() throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("deploy/amd-edge.example.json")

@@ -40,12 +40,18 @@ package struct ServerConfiguration: Sendable {
     package var logLevel: Logger.Level = .info
     /// Time allowed at shutdown to finish notifications (`--shutdown-timeout`).
     package var shutdownTimeout: Duration = .seconds(10)
+    /// Route of the Vonage Voice API websocket on the HTTP server (`--ws-path`); outside `/v1/`, so no token.
+    package var wsPath = "/socket"
+    /// Largest Vonage websocket message accepted, in bytes (`--ws-max-message`); larger ones close with 1009.
+    package var wsMaxMessageBytes = 64 * 1024
+    /// A Vonage websocket is closed (1008) after this long without a message (`--ws-idle-timeout`).
+    package var wsIdleTimeout: Duration = .seconds(10)
 
     /// The keys a config file may have, which are also the flags' names.
     package static let keys: [String] = [
         "http", "rtp", "rtp-allow", "idle-timeout", "max-calls", "retention", "max-ended-calls", "notify-udp",
         "webhook", "webhook-queue", "webhook-attempts", "webhook-timeout", "api-token", "max-body",
-        "event-history", "log-level", "shutdown-timeout",
+        "event-history", "log-level", "shutdown-timeout", "ws-path", "ws-max-message", "ws-idle-timeout",
     ]
 
     /// The defaults.
@@ -153,8 +159,27 @@ package struct ServerConfiguration: Sendable {
             }
             logLevel = level
         case "shutdown-timeout": shutdownTimeout = try duration()
+        case "ws-path":
+            let text = try single()
+            guard Self.isValidWebSocketPath(text) else {
+                throw fail(
+                    "expected a path like /socket (starting with /, outside /v1, no spaces, ? or #), got \"\(text)\"")
+            }
+            wsPath = text
+        case "ws-max-message": wsMaxMessageBytes = try integer(1024...(16 * 1024 * 1024))
+        case "ws-idle-timeout":
+            let value = try duration()
+            guard value > .zero else { throw fail("expected a duration above zero") }
+            wsIdleTimeout = value
         default: break
         }
+    }
+
+    /// Whether `path` can be the Vonage websocket route: starts with `/`, at most 256 printable ASCII characters
+    /// without `?`, `#` or spaces, and outside `/v1` (the token-protected API, which Vonage cannot authenticate to).
+    package static func isValidWebSocketPath(_ path: String) -> Bool {
+        guard path.hasPrefix("/"), path.utf8.count <= 256, path != "/v1", !path.hasPrefix("/v1/") else { return false }
+        return path.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
     }
 
     /// Parses `"5"`, `"2.5"`, `"250ms"`, `"5s"`, `"10m"`, `"1h"`; `nil` when malformed or negative.

@@ -6,11 +6,11 @@ import NIOCore
 /// The HTTP side of the daemon: status API, registration, events (long-poll and websocket) and metrics.
 ///
 /// One Hummingbird server carries both routers: ``router`` for plain HTTP and ``webSocketRouter`` for websocket
-/// upgrades. Another ingress (the Vonage websocket) adds its own route to ``webSocketRouter`` (through
-/// ``Daemon/WebSocketRouteHook``) before the server starts, so every websocket shares the API's address and token.
+/// upgrades. The Vonage websocket ingress adds its route (`--ws-path`) to ``webSocketRouter`` before the server
+/// starts, so every websocket shares the API's address; the token applies to `/v1/*` only.
 package final class APIServer {
     /// The request context of both routers.
-    package typealias Context = BasicWebSocketRequestContext
+    package typealias Context = APIRequestContext
 
     /// Version string reported by `GET /healthz`.
     package static let version = "0.1.0"
@@ -53,13 +53,18 @@ package final class APIServer {
     }
 
     /// The Hummingbird application serving both routers on `host:port` (port 0 picks a free port).
-    /// - Parameter onRunning: called with the bound port once the server listens.
+    /// - Parameters:
+    ///   - webSocketMaxFrameBytes: largest websocket frame the server reads, in bytes.
+    ///   - onRunning: called with the bound port once the server listens.
     package func application(
-        host: String, port: Int, onRunning: @escaping @Sendable (Int) async -> Void
+        host: String, port: Int, webSocketMaxFrameBytes: Int = 1 << 14,
+        onRunning: @escaping @Sendable (Int) async -> Void
     ) -> some ApplicationProtocol {
         Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter),
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: webSocketRouter,
+                configuration: .init(ws: .init(maxFrameSize: webSocketMaxFrameBytes))),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "amd-edge"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger

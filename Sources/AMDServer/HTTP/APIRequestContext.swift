@@ -1,0 +1,26 @@
+package import Hummingbird
+package import HummingbirdWebSocket
+package import NIOCore
+
+/// The request context of the API's routers: Hummingbird's websocket-capable context plus the peer's address.
+///
+/// The Vonage websocket ingress needs the peer's address as the call's `source` (and for registrations that match
+/// on it) and the channel's event loop to run the connection on; ``BasicWebSocketRequestContext`` keeps neither.
+package struct APIRequestContext: RequestContext, WebSocketRequestContext, RemoteAddressRequestContext {
+    /// Hummingbird's per-request storage.
+    package var coreContext: CoreRequestContextStorage
+    /// Where a websocket route leaves its handler for the upgrade.
+    package let webSocket: WebSocketHandlerReference<Self>
+    /// The connected peer's address, when the channel knows it.
+    package let remoteAddress: SocketAddress?
+    /// The event loop of the request's channel (a websocket ingress runs its connection's task there).
+    package let eventLoop: any EventLoop
+
+    /// Creates the context of one request from its channel.
+    package init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        webSocket = .init()
+        remoteAddress = source.channel.remoteAddress
+        eventLoop = source.channel.eventLoop
+    }
+}
