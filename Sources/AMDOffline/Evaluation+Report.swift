@@ -40,6 +40,11 @@ extension Evaluation {
             public var falseAlarms: Int
             /// `falseAlarms / calls`.
             public var rate: Double
+
+            enum CodingKeys: String, CodingKey {
+                case calls, rate
+                case falseAlarms = "false_alarms"
+            }
         }
 
         enum CodingKeys: String, CodingKey {

@@ -160,16 +160,8 @@ public struct BeepDetector: Sendable {
         if track.firstFrame < frames(ms: configuration.startupMs) {
             return reject(.onsetUnseen, Double(milliseconds(frame: track.firstFrame)))
         }
-        if spread > max(configuration.minFrequencySpreadHz, configuration.maxFrequencySpread * frequency) {
-            return reject(.unstableFrequency, spread)
-        }
-        if track.levelWobbleDb > configuration.maxLevelWobbleDb { return reject(.beating, track.levelWobbleDb) }
-        // Pitch glides: a voice's harmonic gliding through the low band moves faster than any beep's drift there;
-        // higher up, where voices rarely hold one dominant harmonic, short sweeps are allowed.
-        let slope = abs(track.relativeSlopePerFrame) * Double(frames(ms: 100))
         let lowest = second > 0 ? min(frequency, second) : frequency
-        let maxSlope = lowest < configuration.lowBandHz ? configuration.maxLowBandSlope : configuration.maxSlope
-        if slope > maxSlope { return reject(.unstableFrequency, slope) }
+        if let (reason, detail) = steadinessFault(track) { return reject(reason, detail) }
         if second > 0 && abs(second - frequency) < configuration.minTwoToneSeparationHz {
             return reject(.beating, abs(second - frequency))
         }
@@ -262,8 +254,10 @@ public struct BeepDetector: Sendable {
     /// to a fraction of a hertz per hundred, pure, and classified as a tone with a margin.
     private func isClear(_ track: ToneTrack, lowest: Double, spread: Double, odds: Double) -> Bool {
         let slope = abs(track.relativeSlopePerFrame) * Double(frames(ms: 100))
-        return lowest >= configuration.lowBandHz && slope <= configuration.maxLowBandSlope && spread <= configuration.clearSpread * track.meanFrequencyHz
-            && track.meanPurity >= configuration.clearPurity && odds >= model.minTonalLogOdds + configuration.clearOddsMargin
+        return lowest >= configuration.lowBandHz && slope <= configuration.maxLowBandSlope
+            && spread <= configuration.clearSpread * track.meanFrequencyHz
+            && track.meanPurity >= configuration.clearPurity
+            && odds >= model.minTonalLogOdds + configuration.clearOddsMargin
     }
 
     /// Second look at a watched track that kept going: its statistics now cover `watch_frames` frames.
@@ -273,29 +267,30 @@ public struct BeepDetector: Sendable {
         onEvent: (BeepEvent) -> Void,
         onRejection: (ToneRejection) -> Void
     ) {
+        let odds = tonalLogOdds()
+        var fault = steadinessFault(track)
+        if fault == nil && odds < model.minTonalLogOdds { fault = (.notBeepLike, odds) }
+        if let (reason, detail) = fault {
+            track.state = .rejected
+            return onRejection(rejection(reason, track: track, now: now, detail: detail))
+        }
+        report(&track, now: now, odds: odds, onEvent: onEvent, onRejection: onRejection)
+    }
+
+    /// Why a track is not steady enough for a beep, if it is not: its frequency spreads around its trend, glides
+    /// faster than a beep's in the band where voices live (or than a sweep above it), or its level wobbles.
+    private func steadinessFault(_ track: ToneTrack) -> (ToneRejection.Reason, Double)? {
         let frequency = track.meanFrequencyHz
         let spread = track.frequencySpreadHz
+        if spread > max(configuration.minFrequencySpreadHz, configuration.maxFrequencySpread * frequency) {
+            return (.unstableFrequency, spread)
+        }
         let slope = abs(track.relativeSlopePerFrame) * Double(frames(ms: 100))
         let lowest = track.secondFrequencyHz > 0 ? min(frequency, track.secondFrequencyHz) : frequency
         let maxSlope = lowest < configuration.lowBandHz ? configuration.maxLowBandSlope : configuration.maxSlope
-        let odds = tonalLogOdds()
-        let reason: ToneRejection.Reason?
-        if spread > max(configuration.minFrequencySpreadHz, configuration.maxFrequencySpread * frequency) {
-            reason = .unstableFrequency
-        } else if slope > maxSlope {
-            reason = .unstableFrequency
-        } else if track.levelWobbleDb > configuration.maxLevelWobbleDb {
-            reason = .beating
-        } else if odds < model.minTonalLogOdds {
-            reason = .notBeepLike
-        } else {
-            reason = nil
-        }
-        if let reason {
-            track.state = .rejected
-            return onRejection(rejection(reason, track: track, now: now, detail: spread))
-        }
-        report(&track, now: now, odds: odds, onEvent: onEvent, onRejection: onRejection)
+        if slope > maxSlope { return (.unstableFrequency, slope) }
+        if track.levelWobbleDb > configuration.maxLevelWobbleDb { return (.beating, track.levelWobbleDb) }
+        return nil
     }
 
     /// A track ended (its tone stopped, or another tone began): a deferred track is now judged on its duration.
