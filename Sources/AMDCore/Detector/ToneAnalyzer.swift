@@ -101,16 +101,17 @@ public struct ToneAnalyzer: Sendable {
         let residualMean = max(residualEnergy / Double(max(residualBins, 1)), bandEnergy * 1e-9, 1e-20)
         frame.purity = min(1, tonalEnergy / max(bandEnergy, 1e-20))
         frame.prominenceDb = 10 * log10(peakPower / residualMean)
+        // The harmonic-series check is the costly part; only frames that could be tonal need it.
+        guard frame.purity >= thresholds.minPurity, frame.prominenceDb >= thresholds.minProminenceDb else {
+            return frame
+        }
         frame.impliedFundamentalHz = impliedFundamental(
             power,
             frequencyHz: frame.frequencyHz,
             peakPower: peakPower,
             floor: residualMean
         )
-
-        frame.isTonal =
-            frame.purity >= thresholds.minPurity && frame.prominenceDb >= thresholds.minProminenceDb
-            && frame.impliedFundamentalHz >= thresholds.minFundamentalHz
+        frame.isTonal = frame.impliedFundamentalHz >= thresholds.minFundamentalHz
         return frame
     }
 
