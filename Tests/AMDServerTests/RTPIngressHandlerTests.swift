@@ -142,6 +142,26 @@ struct RTPIngressHandlerTests {
         }
     }
 
+    @Test func ipv6StreamsAreKeyedAndShownWithBrackets() async throws {
+        let payload = [UInt8](repeating: 0xFF, count: 160)[...]
+        try await withRTPDaemon({
+            $0.rtp = [ListenRange(host: "::1", ports: 0...0)]
+            $0.rtpAllow = [CIDR(parsing: "::1/128")!]
+        }) { _, ports in
+            let sender = try await UDPSender.start(host: "::1")
+            defer { Task { await sender.close() } }
+            // Two SSRCs from the same address and port are two streams.
+            let packets = [UInt32(0x6A), 0x6B].flatMap { ssrc in
+                (0..<3).map { rtpDatagram(sequence: UInt16($0), timestamp: UInt32($0) * 160, ssrc: ssrc, payload: payload) }
+            }
+            try await sender.send(packets, to: ports.rtp[0])
+            try await eventually("two calls") { try await fetchCalls(port: ports.http).count == 2 }
+            let calls = try await fetchCalls(port: ports.http)
+            #expect(Set(calls.compactMap { $0["ssrc"] as? Int }) == [0x6A, 0x6B])
+            #expect(calls.allSatisfy { $0["source"] as? String == "[::1]:\(sender.port)" })
+        }
+    }
+
     @Test func malformedDatagramsAreCountedByReason() async throws {
         let payload = [UInt8](repeating: 0xFF, count: 160)[...]
         var cases: [(String, [UInt8])] = []

@@ -61,19 +61,22 @@ func rtpPackets(
 struct UDPSender {
     let channel: any Channel
 
-    /// Binds a socket on 127.0.0.1 (an ephemeral port).
-    static func start() async throws -> UDPSender {
+    /// The loopback address the socket is bound to and sends to (`127.0.0.1` or `::1`).
+    var host = "127.0.0.1"
+
+    /// Binds a socket on `host` (an ephemeral port).
+    static func start(host: String = "127.0.0.1") async throws -> UDPSender {
         let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).get()
-        return UDPSender(channel: channel)
+            .bind(host: host, port: 0).get()
+        return UDPSender(channel: channel, host: host)
     }
 
     /// The socket's port.
     var port: Int { channel.localAddress?.port ?? 0 }
 
-    /// Sends each datagram to 127.0.0.1:`port`, flushing at the end.
+    /// Sends each datagram to `host`:`port`, flushing at the end.
     func send(_ datagrams: [[UInt8]], to port: Int) async throws {
-        let address = try SocketAddress(ipAddress: "127.0.0.1", port: port)
+        let address = try SocketAddress(ipAddress: host, port: port)
         guard let last = datagrams.last else { return }
         for datagram in datagrams.dropLast() {
             channel.write(AddressedEnvelope(remoteAddress: address, data: ByteBuffer(bytes: datagram)), promise: nil)
