@@ -84,10 +84,11 @@ let package = Package(
         ),
         .testTarget(name: "AMDCoreTests", dependencies: ["AMDCore"], resources: [.copy("Fixtures")],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "AudioFileTests", dependencies: ["AudioFile", "AMDCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "AudioFileTests", dependencies: ["AudioFile", "AMDCore"], resources: [.copy("Fixtures")],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "RTPTests", dependencies: ["RTP"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "AMDOfflineTests", dependencies: ["AMDOffline", "AMDCore", "AudioFile", "RTP"],
-                    swiftSettings: swiftSettings),
+                    resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(
             name: "AMDServerTests",
             dependencies: [

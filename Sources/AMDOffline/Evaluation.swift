@@ -85,11 +85,14 @@ public struct Evaluation: Sendable {
         }
         guard let first else { return CallResult(entry: entry, outcome: .miss, audioSeconds: seconds) }
         let onsetMs = Int64((onset * 1000).rounded())
+        // Both window edges in whole ms: `(end + 2) * 1000` in floating point can fall just below the exact edge
+        // (end 2.001 s gives 4000.9999…), which would turn a detection at the edge into a miss.
+        let lastMs = Int64(((end + 2) * 1000).rounded())
         let detected = first.detectedMs
         if detected < onsetMs {
             return CallResult(entry: entry, outcome: .early, first: first, audioSeconds: seconds)
         }
-        if Double(detected) > (end + 2) * 1000 {
+        if detected > lastMs {
             return CallResult(entry: entry, outcome: .miss, first: first, audioSeconds: seconds)
         }
         let error = (entry.beepFreqsHz ?? []).map { abs($0 - first.frequencyHz) }.min()

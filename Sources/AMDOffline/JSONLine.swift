@@ -42,6 +42,9 @@ public struct JSONLine: Sendable {
     /// A number with at most `decimals` fractional digits, trailing zeros dropped (`1004.5`, `0.97`, `12`).
     public static func number(_ value: Double, decimals: Int = 3) -> String {
         guard value.isFinite else { return "null" }
+        // Beyond 1e15 a Double has no fractional digits to round, and scaling up would lose exactness
+        // (1e20 × 1000 / 1000 is 9.999999999999998e19).
+        guard abs(value) < 1e15 else { return String(value) }
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
         let rounded = (value * scale).rounded() / scale
