@@ -186,7 +186,7 @@ public struct Trainer: Sendable {
         odds.sort()
         let index = min(odds.count - 1, max(0, Int(Double(odds.count) * (1 - tonalAcceptance))))
         model.minTonalLogOdds = odds.isEmpty ? 0 : min(0, max(-1000, odds[index]))
-        log("tonal log-odds threshold: \(model.minTonalLogOdds)")
+        log("tonal log-odds that lets \(tonalAcceptance * 100)% of tonal training vectors through: \(model.minTonalLogOdds)")
         return model
     }
 

@@ -1,6 +1,7 @@
 import AMDCore
 import AMDOffline
 import ArgumentParser
+import Foundation
 
 /// `amd-edge eval`: scores the detector on a labelled manifest.
 struct EvalCommand: ParsableCommand {
@@ -30,7 +31,8 @@ struct EvalCommand: ParsableCommand {
         do {
             evaluation = try Evaluation.run(manifest: manifest, model: model)
         } catch {
-            throw ValidationError(error.description)
+            FileHandle.standardError.write(Data("amd-edge eval: \(error.description)\n".utf8))
+            throw ExitCode(1)
         }
         if verbose {
             for result in evaluation.results where result.outcome != .hit && result.outcome != .correctReject {

@@ -25,7 +25,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Classifier threshold: least log-odds of the tonal classes (default: let 99.5% of training beeps pass).")
     var minTonalLogOdds: Double?
 
-    @Option(help: "Base the feature specification and detector settings on this model (default: the shipped one).")
+    @Option(help: "Take the feature specification from this model (default: the shipped one); the detector settings are always this build's.")
     var base: String?
 
     func validate() throws {

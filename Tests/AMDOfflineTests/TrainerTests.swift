@@ -217,7 +217,7 @@ struct TrainerTests {
             #expect(model.training?["command"] == "amd-edge train --test")
             #expect(model.training?["clips"] == "7")
             #expect(log.contains { $0.hasPrefix("vectors per class") })
-            #expect(log.contains { $0.hasPrefix("tonal log-odds threshold") })
+            #expect(log.contains { $0.hasPrefix("tonal log-odds that lets") })
 
             let decoded = try BeepModel(json: try model.jsonData())
             #expect(decoded == model)
