@@ -19,8 +19,8 @@ extension BeepDetector {
         public var maxLowBandSlope = 0.025
         /// Largest frequency glide (a short sweep) at or above ``lowBandHz``, as a fraction per 100 ms.
         public var maxSlope = 0.3
-        /// A call-progress-frequency tone at least this long (ms) is ringback, not a beep.
-        public var ringbackMinMs = 800
+        /// A call-progress-frequency tone at least this long (ms) is ringback, not a beep; longer than nearly any beep.
+        public var ringbackMinMs = 1600
         /// A tone starting within this many frames of the previous tone's end is a succession (melody), not a beep.
         public var maxSuccessionGapFrames = 3
         /// Tonal frames an unclear track must last before it is judged again (10 ms each).
@@ -35,6 +35,8 @@ extension BeepDetector {
         public var quietAfterMs = 200
         /// Voiced non-tonal frames allowed in that quiet time.
         public var maxVoicedAfter = 4
+        /// Reject a 0.35–0.75 s tone at 1100 Hz as a fax calling tone (CNG), even after a greeting.
+        public var rejectFaxCallingTone = true
         /// Largest frame-to-frame level wobble, in dB; two close tones beating wobble more.
         public var maxLevelWobbleDb = 3.5
         /// Two simultaneous tones closer than this beat like call-progress tones (or an amplitude-modulated
@@ -65,6 +67,7 @@ extension BeepDetector {
             case maxFrequencySpread = "max_frequency_spread"
             case minFrequencySpreadHz = "min_frequency_spread_hz"
             case maxLevelWobbleDb = "max_level_wobble_db"
+            case rejectFaxCallingTone = "reject_fax_calling_tone"
             case maxVoicedAfter = "max_voiced_after"
             case quietAfterMs = "quiet_after_ms"
             case clearOddsMargin = "clear_odds_margin"
@@ -107,6 +110,8 @@ extension BeepDetector {
             clearOddsMargin = try c.decodeIfPresent(Double.self, forKey: .clearOddsMargin) ?? d.clearOddsMargin
             quietAfterMs = try c.decodeIfPresent(Int.self, forKey: .quietAfterMs) ?? d.quietAfterMs
             maxVoicedAfter = try c.decodeIfPresent(Int.self, forKey: .maxVoicedAfter) ?? d.maxVoicedAfter
+            rejectFaxCallingTone =
+                try c.decodeIfPresent(Bool.self, forKey: .rejectFaxCallingTone) ?? d.rejectFaxCallingTone
             maxLevelWobbleDb = try c.decodeIfPresent(Double.self, forKey: .maxLevelWobbleDb) ?? d.maxLevelWobbleDb
             minTwoToneSeparationHz =
                 try c.decodeIfPresent(Double.self, forKey: .minTwoToneSeparationHz) ?? d.minTwoToneSeparationHz

@@ -309,7 +309,7 @@ public struct BeepDetector: Sendable {
         switch ended.signalling {
         case .answerTone where durationMs > Int64(configuration.maxBeepMs):
             onRejection(rejection(.tooLong, track: ended, now: now, detail: Double(durationMs)))
-        case .faxCalling where (350...750).contains(durationMs):
+        case .faxCalling where configuration.rejectFaxCallingTone && (350...750).contains(durationMs):
             // CNG: 0.5 s of 1100 Hz every 3.5 s from a calling fax machine.
             onRejection(rejection(.fax, track: ended, now: now, detail: Double(durationMs)))
         case .callProgressSingle where durationMs >= Int64(configuration.ringbackMinMs):

@@ -553,7 +553,8 @@ extension BeepModel {
             "onset_lag_ms" : 14,
             "quiet_after_ms" : 200,
             "refractory_ms" : 4000,
-            "ringback_min_ms" : 800,
+            "reject_fax_calling_tone" : true,
+            "ringback_min_ms" : 1600,
             "speech_context_ms" : 800,
             "startup_ms" : 150,
             "tone" : {
