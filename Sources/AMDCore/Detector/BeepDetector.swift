@@ -33,10 +33,7 @@ public struct BeepDetector: Sendable {
     private var speechWindows = 0
     private var musicWindows = 0
     private let speechClass: Int?
-    private let voiceClass: Int?
     private let musicClass: Int?
-    /// One bit per recent frame, newest lowest: set when the frame was voiced and not part of a tone.
-    private var speechBits: UInt32 = 0
     /// Last tonal frame of the track before the current one.
     private var previousTrackEnd: Int64 = -1_000_000
     /// Tonal frames of that track.
@@ -60,7 +57,6 @@ public struct BeepDetector: Sendable {
         posterior = [Double](repeating: 0, count: model.classifier.classes.count)
         tonalClassMask = model.classifier.classes.map { model.tonalClasses.contains($0) }
         speechClass = model.classifier.classes.firstIndex(of: "speech")
-        voiceClass = model.classifier.classes.firstIndex(of: "voice")
         musicClass = model.classifier.classes.firstIndex(of: "music")
         hop = Int64(model.features.mfcc.hopLength)
         sampleRate = Int64(model.features.mfcc.sampleRate)
@@ -89,7 +85,6 @@ public struct BeepDetector: Sendable {
         let now = frames.frameIndex
         let tone = frames.tone
         if tone.isTonal {
-            speechBits <<= 1
             if var current = track, now - current.lastFrame <= Int64(configuration.maxGapFrames) + 1,
                 current.continues(with: tone)
             {
@@ -98,8 +93,6 @@ public struct BeepDetector: Sendable {
             } else {
                 endTrack(at: now, onEvent: onEvent, onRejection: onRejection)
                 var started = ToneTrack(frame: now, tone: tone)
-                started.speechLeadIn = (speechBits & 0b11111).nonzeroBitCount
-                started.voicedBefore = ((speechBits >> 3) & 0xFFF).nonzeroBitCount
                 started.gapBefore = now - previousTrackEnd
                 track = started
                 frames.clearContext()
@@ -117,7 +110,6 @@ public struct BeepDetector: Sendable {
                 {
                     classifyContext()
                 }
-                speechBits = speechBits << 1 | (frames.voiced ? 1 : 0)
             }
         }
         if var current = track {

@@ -141,7 +141,7 @@ struct ToneTrack: Sendable {
         return sqrt(max(residual, 0) / n)
     }
 
-    /// Least-squares slope of the frequency, as a fraction of the mean frequency per 100 frames... per frame.
+    /// Least-squares slope of the frequency, as a fraction of the mean frequency per frame (a glide or sweep).
     var relativeSlopePerFrame: Double {
         let n = Double(frequencyFrames)
         guard n >= 3 else { return 0 }
@@ -150,12 +150,8 @@ struct ToneTrack: Sendable {
         return varT > 0 ? covTF / varT / max(meanFrequencyHz, 1) : 0
     }
 
-    /// Voiced non-tonal frames among the few just before the track began (speech running into the tone).
-    var speechLeadIn = 0
     /// Judged only by the quiet after it (music is on the line).
     var quietOnly = false
-    /// Voiced non-tonal frames among the twelve from 150 ms to 30 ms before the track began.
-    var voicedBefore = 0
     /// Frames between the previous track's last tonal frame and this track's first.
     var gapBefore: Int64 = 0
 
