@@ -38,6 +38,9 @@ public struct FrameAnalyzer: Sendable {
     /// MFCC vectors of the last `context_frames` analysed frames, oldest overwritten first.
     private var history: [Float]
     private var historyWrite = 0
+    /// For each statistic of the specification, in order: true for `mean`, false for `std` (resolved once at init,
+    /// not compared as strings on every context window).
+    private let statisticIsMean: [Bool]
     private var historyCount = 0
 
     /// Uniform dither of ±1.7e-4 (RMS 1e-4, −80 dBFS), from a 32-bit linear congruential generator.
@@ -88,6 +91,7 @@ public struct FrameAnalyzer: Sendable {
         hopSamples = [Int16](repeating: 0, count: hop)
         frame = [Float](repeating: 0, count: window)
         history = [Float](repeating: 0, count: specification.contextFrames * config.nMFCC)
+        statisticIsMean = specification.statistics.map { $0 == "mean" }
     }
 
     /// Adds one sample; returns true when it completes a frame, whose results are then in ``tone``, ``voiced`` and
@@ -206,8 +210,8 @@ public struct FrameAnalyzer: Sendable {
             }
             let mean = sum / Double(count)
             let variance = max(0, sumSquares / Double(count) - mean * mean)
-            for (s, statistic) in specification.statistics.enumerated() {
-                output[s * n + c] = statistic == "mean" ? mean : variance.squareRoot()
+            for s in statisticIsMean.indices {
+                output[s * n + c] = statisticIsMean[s] ? mean : variance.squareRoot()
             }
         }
     }
