@@ -3,11 +3,15 @@ public import AudioFile
 
 /// Runs a whole clip through the same pipeline the daemon uses, as fast as the CPU allows.
 public enum ClipDetector {
-    /// Every beep the pipeline reports for `clip`, in order, and the rejections it logged.
+    /// Every beep the pipeline reports for `clip`, in order; the rejections it logged and the tone tracks it judged
+    /// go to `onRejection` and `onCandidate`.
     /// - Throws: ``StreamDetectorError`` when no pipeline fits the clip's rate.
-    public static func run(_ clip: AudioClip, model: BeepModel, onRejection: (ToneRejection) -> Void = { _ in })
-        throws(StreamDetectorError) -> [BeepEvent]
-    {
+    public static func run(
+        _ clip: AudioClip,
+        model: BeepModel,
+        onRejection: (ToneRejection) -> Void = { _ in },
+        onCandidate: (TrackCandidate) -> Void = { _ in }
+    ) throws(StreamDetectorError) -> [BeepEvent] {
         var pipeline = try StreamDetector(encoding: clip.encoding, sampleRate: clip.sampleRate, model: model)
         var events: [BeepEvent] = []
         clip.data.withUnsafeBytes { bytes in
@@ -19,7 +23,8 @@ public enum ClipDetector {
                 pipeline.process(
                     UnsafeRawBufferPointer(rebasing: bytes[offset..<end]),
                     onEvent: { events.append($0) },
-                    onRejection: onRejection
+                    onRejection: onRejection,
+                    onCandidate: onCandidate
                 )
                 offset = end
             }

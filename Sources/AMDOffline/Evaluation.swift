@@ -36,6 +36,8 @@ public struct Evaluation: Sendable {
         public var frequencyErrorHz: Double?
         /// Audio length, in seconds.
         public var audioSeconds: Double
+        /// The steady tones the detector judged on the call, in order.
+        public var candidates: [TrackCandidate] = []
     }
 
     /// Per-call results, in manifest order.
@@ -56,13 +58,16 @@ public struct Evaluation: Sendable {
                 let clip = try FileInput.clip(path: file, bytes: try FileInput.read(file), format: .auto, rate: nil)
                 let start = Self.threadCPUSeconds()
                 let events: [BeepEvent]
+                var candidates: [TrackCandidate] = []
                 do {
-                    events = try ClipDetector.run(clip, model: model)
+                    events = try ClipDetector.run(clip, model: model, onCandidate: { candidates.append($0) })
                 } catch {
                     throw OfflineError.pipeline(path: file, error)
                 }
                 evaluation.cpuSeconds += Self.threadCPUSeconds() - start
-                evaluation.results.append(Self.score(entry, events: events, seconds: Double(clip.durationMs) / 1000))
+                var result = Self.score(entry, events: events, seconds: Double(clip.durationMs) / 1000)
+                result.candidates = candidates
+                evaluation.results.append(result)
             } catch let error as OfflineError {
                 evaluation.failures.append(error.description)
             } catch {
@@ -104,6 +109,35 @@ public struct Evaluation: Sendable {
             frequencyErrorHz: error,
             audioSeconds: seconds
         )
+    }
+
+    /// One JSON line per judged tone track of every call: the call's id and kind, whether the track is the labelled
+    /// beep (its onset within 100 ms before the true onset to the beep's end), and its measurements, for
+    /// `tools/train_track_classifier.py`.
+    public var trackLines: [String] {
+        var lines: [String] = []
+        for result in results {
+            for candidate in result.candidates {
+                var json = JSONLine()
+                json.add("id", result.entry.id ?? result.entry.file)
+                json.add("kind", result.entry.kind)
+                json.add("onset_ms", candidate.onsetMs)
+                json.add("at_ms", candidate.atMs)
+                json.add("frequency_hz", candidate.frequencyHz, decimals: 1)
+                var isBeep = false
+                if result.entry.hasBeep, let onset = result.entry.beepOnsetS, let end = result.entry.beepEndS {
+                    let seconds = Double(candidate.onsetMs) / 1000
+                    isBeep = seconds >= onset - 0.1 && seconds <= end
+                }
+                json.addRaw("beep", isBeep ? "true" : "false")
+                let m = candidate.measurements
+                for feature in TrackClassifier.Feature.allCases {
+                    json.add(feature.rawValue, m[feature], decimals: 5)
+                }
+                lines.append(json.line)
+            }
+        }
+        return lines
     }
 
     /// CPU time of the calling thread, in seconds.

@@ -25,6 +25,9 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Also print one line per call that was not scored correct.")
     var verbose = false
 
+    @Option(help: "Also write every judged tone track, with its measurements and label, to this JSON Lines file.")
+    var tracks: String?
+
     func run() throws {
         let model = try model.load()
         let evaluation: Evaluation
@@ -38,6 +41,15 @@ struct EvalCommand: ParsableCommand {
             for result in evaluation.results where result.outcome != .hit && result.outcome != .correctReject {
                 let first = result.first.map { "first beep at \($0.detectedMs) ms (onset \($0.onsetMs)), \($0.frequencyHz) Hz" }
                 print("\(result.outcome.rawValue) \(result.entry.file) [\(result.entry.kind)] \(first ?? "no beep")")
+            }
+        }
+        if let tracks {
+            let text = evaluation.trackLines.map { $0 + "\n" }.joined()
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: tracks))
+            } catch {
+                FileHandle.standardError.write(Data("amd-edge eval: cannot write \(tracks): \(error)\n".utf8))
+                throw ExitCode(1)
             }
         }
         print(json ? evaluation.json : evaluation.report)

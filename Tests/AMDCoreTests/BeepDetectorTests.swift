@@ -119,6 +119,27 @@ struct BeepDetectorTests {
         #expect(try Self.events(burst + burst).beeps.isEmpty)
     }
 
+    @Test func findsABeepNearACallProgressFrequencyFollowedBySpeech() throws {
+        // 431 Hz is 1.4 % off CEPT's 425 Hz, and the caller's message starts 0.3 s after it. Once the classifier has
+        // heard 2 s of speech such a tone is judged at once; before that it waits for a cadence (0.9 s), and either
+        // way the speech after it must not hide it.
+        let synth = Synth(seed: 11)
+        let (signal, onset) = Self.call(synth.tone([431], seconds: 0.4) + synth.silence(0.3) + Self.greeting)
+        let result = try Self.events(signal)
+        let beep = try #require(result.beeps.first, "rejections: \(result.rejections)")
+        #expect(beep.detectedMs - onset <= 1500, "latency \(beep.detectedMs - onset) ms")
+        #expect(abs(beep.onsetMs - onset) <= 30)
+    }
+
+    @Test func ignoresABusyToneAfterAGreeting() throws {
+        // Exactly 425 Hz, 0.5 s on and off: the network's busy tone after a hang-up, recognised by its cadence.
+        let synth = Synth(seed: 12)
+        var busy: [Double] = []
+        for _ in 0..<4 { busy += synth.tone([425], seconds: 0.5) + synth.silence(0.5) }
+        let result = try Self.events(Self.call(busy).0)
+        #expect(result.beeps.isEmpty, "beeps: \(result.beeps)")
+    }
+
     @Test func ignoresSpecialInformationTones() throws {
         let synth = Synth(seed: 8)
         let sit = synth.tone([913.8], seconds: 0.274) + synth.tone([1370.6], seconds: 0.274)

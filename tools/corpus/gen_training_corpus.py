@@ -338,9 +338,9 @@ def call_machine(S, rng, notes, with_beep):
     g, gd = greeting(S, rng, float(rng.uniform(2, 12)))
     g0 = tl.add(g)
     notes.insert(0, f"greeting {gd} {len(g) / SR:.1f}s" + ("" if with_beep else " no beep"))
-    if rng.random() < 0.12:
+    if rng.random() < 0.15:
         mu, tr, _ = S.music(rng, len(g) / SR)
-        r = float(rng.uniform(-22, -12))
+        r = float(rng.uniform(-22, -8))
         tl.overlay(g0, lvl(mu, r))
         notes.append(f"greeting music bed {tr} {r:.0f}dB")
     beep = None
@@ -386,6 +386,7 @@ def call_human(S, rng, notes):
     use_ast = rng.random() < 0.15
     notes.insert(0, "human " + ("ast:hello" if use_ast else v))
     target = float(rng.uniform(8, 25))
+    t_answer = tl.t()
     cw = rng.random() < 0.08
     first = True
     while tl.t() < target:
@@ -404,6 +405,12 @@ def call_human(S, rng, notes):
             cw = False
             gap /= 2
         tl.pause(gap)
+    if rng.random() < 0.15:
+        # A radio or television playing in the room while the person talks: held notes under speech.
+        mu, tr, _ = S.music(rng, tl.t() - t_answer)
+        r = float(rng.uniform(-22, -8))
+        tl.overlay(t_answer, lvl(mu, r))
+        notes.append(f"background music/TV {tr} {r:.0f}dB")
     return tl
 
 

@@ -48,6 +48,15 @@ extension BeepDetector {
         public var maxBeepMs = 2000
         /// Speech (voiced, non-tonal frames) needed before any tone counts as a beep, in ms.
         public var speechContextMs = 800
+        /// Speech the classifier must recognise, in ms, before tones at signalling frequencies are judged like any
+        /// other and a cadence heard before is forgotten (the call is past its network tones).
+        public var greetingConfirmMs = 2000
+        /// After a greeting, a tone this close (relative) to a signalling tone's nominal frequency is still judged by
+        /// its cadence; farther off, it is judged like any other tone.
+        public var networkToneTolerance = 0.004
+        /// After a greeting, how long to wait after a tone at a call-progress frequency for it to repeat, in ms
+        /// (busy and call-waiting tones pause 0.2–0.5 s).
+        public var cadenceGapMs = 600
         /// How long to wait after a call-progress-frequency tone for it to repeat, in ms.
         public var cadenceHoldMs = 900
         /// How long a judged tone is remembered to recognise a cadence, in ms.
@@ -83,6 +92,9 @@ extension BeepDetector {
             case startupMs = "startup_ms"
             case maxBeepMs = "max_beep_ms"
             case speechContextMs = "speech_context_ms"
+            case greetingConfirmMs = "greeting_confirm_ms"
+            case networkToneTolerance = "network_tone_tolerance"
+            case cadenceGapMs = "cadence_gap_ms"
             case cadenceHoldMs = "cadence_hold_ms"
             case cadenceMemoryMs = "cadence_memory_ms"
             case refractoryMs = "refractory_ms"
@@ -118,7 +130,11 @@ extension BeepDetector {
             startupMs = try c.decodeIfPresent(Int.self, forKey: .startupMs) ?? d.startupMs
             maxBeepMs = try c.decodeIfPresent(Int.self, forKey: .maxBeepMs) ?? d.maxBeepMs
             speechContextMs = try c.decodeIfPresent(Int.self, forKey: .speechContextMs) ?? d.speechContextMs
+            greetingConfirmMs = try c.decodeIfPresent(Int.self, forKey: .greetingConfirmMs) ?? d.greetingConfirmMs
             cadenceHoldMs = try c.decodeIfPresent(Int.self, forKey: .cadenceHoldMs) ?? d.cadenceHoldMs
+            networkToneTolerance =
+                try c.decodeIfPresent(Double.self, forKey: .networkToneTolerance) ?? d.networkToneTolerance
+            cadenceGapMs = try c.decodeIfPresent(Int.self, forKey: .cadenceGapMs) ?? d.cadenceGapMs
             cadenceMemoryMs = try c.decodeIfPresent(Int.self, forKey: .cadenceMemoryMs) ?? d.cadenceMemoryMs
             refractoryMs = try c.decodeIfPresent(Int.self, forKey: .refractoryMs) ?? d.refractoryMs
             onsetLagMs = try c.decodeIfPresent(Int.self, forKey: .onsetLagMs) ?? d.onsetLagMs
@@ -138,6 +154,9 @@ extension BeepDetector {
             try check((0...10_000).contains(startupMs), .startupMs, "in 0...10000")
             try check((100...60_000).contains(maxBeepMs), .maxBeepMs, "in 100...60000")
             try check((0...60_000).contains(speechContextMs), .speechContextMs, "in 0...60000")
+            try check((0...60_000).contains(greetingConfirmMs), .greetingConfirmMs, "in 0...60000")
+            try check(networkToneTolerance >= 0 && networkToneTolerance < 0.1, .networkToneTolerance, "in [0, 0.1)")
+            try check((0...10_000).contains(cadenceGapMs), .cadenceGapMs, "in 0...10000")
             try check((0...10_000).contains(cadenceHoldMs), .cadenceHoldMs, "in 0...10000")
             try check((0...600_000).contains(cadenceMemoryMs), .cadenceMemoryMs, "in 0...600000")
             try check((0...600_000).contains(refractoryMs), .refractoryMs, "in 0...600000")

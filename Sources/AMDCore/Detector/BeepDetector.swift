@@ -29,6 +29,8 @@ public struct BeepDetector: Sendable {
     private var posterior: [Double]
     private var tonalClassMask: [Bool]
     private var speechFrames = 0
+    /// One bit per frame, newest lowest: set when the frame was voiced and not tonal (speech, music, noise bursts).
+    private var voicedHistory: UInt64 = 0
     /// Context windows (of `context_frames` frames, outside tones) the classifier called speech, and music.
     private var speechWindows = 0
     private var musicWindows = 0
@@ -62,15 +64,17 @@ public struct BeepDetector: Sendable {
         sampleRate = Int64(model.features.mfcc.sampleRate)
     }
 
-    /// Feeds samples at the model's rate (16 kHz); calls `onEvent` for each beep and `onRejection` for each
-    /// beep-like tone it rejects (for debug logs).
+    /// Feeds samples at the model's rate (16 kHz); calls `onEvent` for each beep, `onRejection` for each
+    /// beep-like tone it rejects (for debug logs), and `onCandidate` with the measurements of each steady tone it
+    /// judges (for fitting the track classifier).
     public mutating func process(
         _ samples: UnsafeBufferPointer<Int16>,
         onEvent: (BeepEvent) -> Void,
-        onRejection: (ToneRejection) -> Void = { _ in }
+        onRejection: (ToneRejection) -> Void = { _ in },
+        onCandidate: (TrackCandidate) -> Void = { _ in }
     ) {
         for sample in samples where frames.push(sample) {
-            handleFrame(onEvent: onEvent, onRejection: onRejection)
+            handleFrame(onEvent: onEvent, onRejection: onRejection, onCandidate: onCandidate)
         }
         sampleCount += Int64(samples.count)
     }
@@ -81,9 +85,14 @@ public struct BeepDetector: Sendable {
     /// Stream time of the end of frame `frame`, in milliseconds.
     private func milliseconds(frame: Int64) -> Int64 { frame * hop * 1000 / sampleRate }
 
-    private mutating func handleFrame(onEvent: (BeepEvent) -> Void, onRejection: (ToneRejection) -> Void) {
+    private mutating func handleFrame(
+        onEvent: (BeepEvent) -> Void,
+        onRejection: (ToneRejection) -> Void,
+        onCandidate: (TrackCandidate) -> Void
+    ) {
         let now = frames.frameIndex
         let tone = frames.tone
+        voicedHistory = (voicedHistory << 1) | (frames.voiced && !tone.isTonal ? 1 : 0)
         if tone.isTonal {
             if var current = track, now - current.lastFrame <= Int64(configuration.maxGapFrames) + 1,
                 current.continues(with: tone)
@@ -94,6 +103,8 @@ public struct BeepDetector: Sendable {
                 endTrack(at: now, onEvent: onEvent, onRejection: onRejection)
                 var started = ToneTrack(frame: now, tone: tone)
                 started.gapBefore = now - previousTrackEnd
+                // Voiced frames in the 400 ms before the onset, leaving out the 4 frames that may hold its start.
+                started.voicedBefore = ((voicedHistory >> 5) & ((1 << 40) - 1)).nonzeroBitCount
                 track = started
                 frames.clearContext()
             }
@@ -115,7 +126,7 @@ public struct BeepDetector: Sendable {
         if var current = track {
             switch current.state {
             case .building where current.tonalFrames >= configuration.confirmFrames:
-                judge(&current, now: now, onEvent: onEvent, onRejection: onRejection)
+                judge(&current, now: now, onEvent: onEvent, onRejection: onRejection, onCandidate: onCandidate)
             case .watching where current.quietOnly && current.spanFrames > frames(ms: configuration.maxBeepMs):
                 current.state = .rejected
                 onRejection(rejection(.tooLong, track: current, now: now, detail: Double(current.spanFrames)))
@@ -139,7 +150,8 @@ public struct BeepDetector: Sendable {
         _ track: inout ToneTrack,
         now: Int64,
         onEvent: (BeepEvent) -> Void,
-        onRejection: (ToneRejection) -> Void
+        onRejection: (ToneRejection) -> Void,
+        onCandidate: (TrackCandidate) -> Void
     ) {
         let frequency = track.meanFrequencyHz
         let second = track.secondFrequencyHz
@@ -167,29 +179,41 @@ public struct BeepDetector: Sendable {
         // cadence; tones that may be a voice's are not, lest they hide a beep at the same pitch.
         let repeated = recent.contains(
             frequencyHz: frequency,
-            since: now - frames(ms: configuration.cadenceMemoryMs)
+            since: now - frames(ms: configuration.cadenceMemoryMs),
+            speechWindows: speechWindows,
+            speechBetween: speechWindowsNeeded
         )
         switch track.signalling {
         case .dtmf:
-            recent.remember(track)
+            recent.remember(track, speechWindows: speechWindows)
             return reject(.dtmf, second)
         case .callProgressPair:
-            recent.remember(track)
+            recent.remember(track, speechWindows: speechWindows)
             return reject(.callProgress, second)
         case .sitLater where now <= sitUntilFrame:
             return reject(.sit, frequency)
         default: break
         }
         if repeated {
-            recent.remember(track)
+            recent.remember(track, speechWindows: speechWindows)
             return reject(.repeated, frequency)
         }
         // A voicemail beep follows a greeting; tones before anyone spoke are the network's (ringback, SIT, fax).
         if !greetingHeard {
             if track.meanPurity >= configuration.clearPurity && spread <= configuration.clearSpread * frequency {
-                recent.remember(track)
+                recent.remember(track, speechWindows: speechWindows)
             }
             return reject(.noGreeting, Double(speechFrames))
+        }
+        // After a greeting, a tone near a signalling frequency but off its nominal value (network generators are
+        // exact; beeps fall anywhere) is judged like any other. Waiting for it to end would miss beeps followed at
+        // once by the caller's message, and cost latency. A tone at the nominal value (busy after a hang-up, call
+        // waiting) is still judged on its cadence.
+        if speechRecognised, track.signalling == .callProgressSingle || track.signalling == .faxCalling
+            || track.signalling == .answerTone,
+            !SignallingTones.isNominal(frequencyHz: frequency, tolerance: configuration.networkToneTolerance)
+        {
+            track.signalling = .none
         }
         // A tone that takes over from a held tone within a few frames continues a melody or a word; a beep's first
         // tone starts on its own (the rest of a multi-tone beep comes after the first has been reported).
@@ -198,23 +222,23 @@ public struct BeepDetector: Sendable {
         {
             return reject(.succession, Double(track.gapBefore))
         }
-        let odds = tonalLogOdds()
-        if odds < model.minTonalLogOdds { return reject(.notBeepLike, odds) }
+        let score = beepScore(track, odds: tonalLogOdds(), now: now, onCandidate: onCandidate)
+        if score < 0 { return reject(.notBeepLike, score) }
         if musicOnLine {
             track.state = .watching
             track.quietOnly = true
             return
         }
-        if track.signalling == .none && !isClear(track, lowest: lowest, spread: spread, odds: odds) {
+        if track.signalling == .none && !isClear(track, lowest: lowest, spread: spread, score: score) {
             track.state = .watching
             return
         }
-        recent.remember(track)
+        recent.remember(track, speechWindows: speechWindows)
         switch track.signalling {
         case .callProgressSingle, .sitFirst, .faxCalling, .answerTone:
             track.state = .deferred
         default:
-            report(&track, now: now, odds: odds, onEvent: onEvent, onRejection: onRejection)
+            report(&track, now: now, score: score, onEvent: onEvent, onRejection: onRejection)
         }
     }
 
@@ -236,20 +260,66 @@ public struct BeepDetector: Sendable {
     private var greetingHeard: Bool {
         let needed = frames(ms: configuration.speechContextMs)
         if speechClass != nil && Int64(speechWindows * model.features.contextFrames) >= needed { return true }
-        return Int64(speechFrames) >= 3 * needed && !musicOnLine
+        return Int64(speechFrames) >= 3 * frames(ms: configuration.speechContextMs) && !musicOnLine
     }
+
+    /// Context windows of speech that make `greeting_confirm_ms`.
+    private var speechWindowsNeeded: Int {
+        Int((frames(ms: configuration.greetingConfirmMs) + Int64(model.features.contextFrames) - 1)
+            / Int64(model.features.contextFrames))
+    }
+
+    /// Whether the classifier has recognised `greeting_confirm_ms` of speech on the line: enough that the line is
+    /// past its network tones.
+    private var speechRecognised: Bool { speechClass != nil && speechWindows >= speechWindowsNeeded }
 
     /// Whether the line has carried more music than speech: every tone must then end in quiet to count.
     private var musicOnLine: Bool { musicWindows > speechWindows }
 
     /// Whether a track is beyond doubt at its first look: above the band where a voice's harmonic can dominate, steady
     /// to a fraction of a hertz per hundred, pure, and classified as a tone with a margin.
-    private func isClear(_ track: ToneTrack, lowest: Double, spread: Double, odds: Double) -> Bool {
+    private func isClear(_ track: ToneTrack, lowest: Double, spread: Double, score: Double) -> Bool {
         let slope = abs(track.relativeSlopePerFrame) * Double(frames(ms: 100))
         return lowest >= configuration.lowBandHz && slope <= configuration.maxLowBandSlope
             && spread <= configuration.clearSpread * track.meanFrequencyHz
             && track.meanPurity >= configuration.clearPurity
-            && odds >= model.minTonalLogOdds + configuration.clearOddsMargin
+            && score >= clearMargin
+    }
+
+    /// How far above the beep threshold a track's score must be for it to be clear at its first look.
+    private var clearMargin: Double {
+        guard let classifier = model.trackClassifier else { return configuration.clearOddsMargin }
+        return classifier.clearThreshold - classifier.threshold
+    }
+
+    /// How beep-like a track is, relative to the model's threshold (0 = on it): the track classifier's logit when
+    /// the model has one, else the MFCC classifier's tonal log-odds.
+    private func beepScore(
+        _ track: ToneTrack,
+        odds: Double,
+        now: Int64,
+        onCandidate: (TrackCandidate) -> Void
+    ) -> Double {
+        var m = TrackMeasurements()
+        m.logFrequency = log(max(track.meanFrequencyHz, 1))
+        m.purity = track.meanPurity
+        m.spreadPermille = track.frequencySpreadHz / max(track.meanFrequencyHz, 1) * 1000
+        m.glide = abs(track.relativeSlopePerFrame) * Double(frames(ms: 100))
+        m.levelWobbleDb = track.levelWobbleDb
+        m.voicedBefore = Double(track.voicedBefore)
+        m.logGapBefore = log1p(Double(min(track.gapBefore, 300)))
+        m.mfccLogOdds = min(100, max(-100, odds))
+        m.logSpeechWindows = log1p(Double(speechWindows))
+        onCandidate(
+            TrackCandidate(
+                atMs: milliseconds(frame: now),
+                onsetMs: onsetMs(of: track),
+                frequencyHz: track.meanFrequencyHz,
+                measurements: m
+            )
+        )
+        guard let classifier = model.trackClassifier else { return odds - model.minTonalLogOdds }
+        return classifier.logit(m) - classifier.threshold
     }
 
     /// Second look at a watched track that kept going: its statistics now cover `watch_frames` frames.
@@ -259,14 +329,16 @@ public struct BeepDetector: Sendable {
         onEvent: (BeepEvent) -> Void,
         onRejection: (ToneRejection) -> Void
     ) {
-        let odds = tonalLogOdds()
-        var fault = steadinessFault(track)
-        if fault == nil && odds < model.minTonalLogOdds { fault = (.notBeepLike, odds) }
-        if let (reason, detail) = fault {
+        if let (reason, detail) = steadinessFault(track) {
             track.state = .rejected
             return onRejection(rejection(reason, track: track, now: now, detail: detail))
         }
-        report(&track, now: now, odds: odds, onEvent: onEvent, onRejection: onRejection)
+        let score = beepScore(track, odds: tonalLogOdds(), now: now, onCandidate: { _ in })
+        if score < 0 {
+            track.state = .rejected
+            return onRejection(rejection(.notBeepLike, track: track, now: now, detail: score))
+        }
+        report(&track, now: now, score: score, onEvent: onEvent, onRejection: onRejection)
     }
 
     /// Why a track is not steady enough for a beep, if it is not: its frequency spreads around its trend, glides
@@ -308,11 +380,13 @@ public struct BeepDetector: Sendable {
             onRejection(rejection(.callProgress, track: ended, now: now, detail: Double(durationMs)))
         case .sitFirst, .callProgressSingle:
             // Wait to see what follows: the rest of a SIT triplet, or the same tone again (a cadence).
-            let wait = ended.signalling == .sitFirst ? 8 : frames(ms: configuration.cadenceHoldMs)
-            recent.pending = PendingTone(track: ended, decideAt: now + wait, needsQuiet: true)
+            // After a greeting only the cadence counts: the caller's message may follow a beep at once.
+            let wait = ended.signalling == .sitFirst ? 8 : frames(ms: speechRecognised ? configuration.cadenceGapMs : configuration.cadenceHoldMs)
+            recent.pending = PendingTone(track: ended, decideAt: now + wait, needsQuiet: !speechRecognised || ended.signalling == .sitFirst)
         default:
             var reported = ended
-            report(&reported, now: now, odds: tonalLogOdds(), onEvent: onEvent, onRejection: onRejection)
+            let score = beepScore(reported, odds: tonalLogOdds(), now: now, onCandidate: { _ in })
+            report(&reported, now: now, score: max(score, 0), onEvent: onEvent, onRejection: onRejection)
         }
     }
 
@@ -341,13 +415,13 @@ public struct BeepDetector: Sendable {
         if pending.needsQuiet && pending.voicedFrames > configuration.maxVoicedAfter {
             return onRejection(rejection(.speechAround, track: pending.track, now: now, detail: Double(pending.voicedFrames)))
         }
-        report(&pending.track, now: now, odds: model.minTonalLogOdds, onEvent: onEvent, onRejection: onRejection)
+        report(&pending.track, now: now, score: 0, onEvent: onEvent, onRejection: onRejection)
     }
 
     private mutating func report(
         _ track: inout ToneTrack,
         now: Int64,
-        odds: Double,
+        score: Double,
         onEvent: (BeepEvent) -> Void,
         onRejection: (ToneRejection) -> Void
     ) {
@@ -357,7 +431,7 @@ public struct BeepDetector: Sendable {
         }
         track.state = .reported
         lastReportFrame = now
-        let certainty = 1 / (1 + exp(-(odds - model.minTonalLogOdds)))
+        let certainty = 1 / (1 + exp(-score))
         onEvent(
             BeepEvent(
                 onsetMs: onsetMs(of: track),

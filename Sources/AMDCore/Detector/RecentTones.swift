@@ -15,20 +15,25 @@ struct PendingTone: Sendable {
 struct RecentTones: Sendable {
     private var frequencies = [Double](repeating: 0, count: 8)
     private var lastFrames = [Int64](repeating: Int64.min / 2, count: 8)
+    /// The stream's count of speech windows when each tone was remembered.
+    private var speechMarks = [Int](repeating: 0, count: 8)
     private var next = 0
     /// The deferred tone waiting for its decision.
     var pending: PendingTone?
 
-    /// Remembers a judged tone.
-    mutating func remember(_ track: ToneTrack) {
+    /// Remembers a judged tone, heard when the stream had `speechWindows` windows of speech.
+    mutating func remember(_ track: ToneTrack, speechWindows: Int) {
         frequencies[next] = track.meanFrequencyHz
         lastFrames[next] = track.lastFrame
+        speechMarks[next] = speechWindows
         next = (next + 1) % frequencies.count
     }
 
-    /// Whether a tone within 2 % of `frequencyHz` was judged and still sounding at or after frame `since`.
-    func contains(frequencyHz: Double, since: Int64) -> Bool {
-        for i in frequencies.indices where lastFrames[i] >= since {
+    /// Whether a tone within 2 % of `frequencyHz` was judged and still sounding at or after frame `since`, with fewer
+    /// than `speechBetween` windows of speech since then: a network's cadence repeats over silence, while a greeting
+    /// between ringback and a beep at the ringback's pitch breaks it.
+    func contains(frequencyHz: Double, since: Int64, speechWindows: Int, speechBetween: Int) -> Bool {
+        for i in frequencies.indices where lastFrames[i] >= since && speechWindows - speechMarks[i] < speechBetween {
             if abs(frequencies[i] - frequencyHz) <= 0.02 * frequencyHz { return true }
         }
         return false

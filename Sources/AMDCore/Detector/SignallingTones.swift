@@ -53,6 +53,13 @@ public enum SignallingTones {
         return .none
     }
 
+    /// Whether `frequencyHz` lies within `tolerance` (relative) of a single-frequency signalling tone's nominal
+    /// value: call progress (400, 425, 440, 450 Hz), fax CNG (1100 Hz) or answer tone (2100, 2225 Hz).
+    public static func isNominal(frequencyHz: Double, tolerance: Double) -> Bool {
+        matches(frequencyHz, progressSingles, tolerance: tolerance)
+            || matches(frequencyHz, [1100, 2100, 2225], tolerance: tolerance)
+    }
+
     static func near(_ value: Double, _ reference: Double, tolerance: Double) -> Bool {
         abs(value - reference) <= reference * tolerance
     }

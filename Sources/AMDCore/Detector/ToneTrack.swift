@@ -152,6 +152,8 @@ struct ToneTrack: Sendable {
 
     /// Judged only by the quiet after it (music is on the line).
     var quietOnly = false
+    /// Voiced, non-tonal frames in the 400 ms before the track's onset.
+    var voicedBefore = 0
     /// Frames between the previous track's last tonal frame and this track's first.
     var gapBefore: Int64 = 0
 

@@ -591,9 +591,59 @@ extension BeepModel {
             "beep",
             "tone"
           ],
+          "track_classifier" : {
+            "clear_threshold" : 2.863406,
+            "coefficients" : [
+              0.78051,
+              1.379722,
+              -1.287339,
+              -0.065964,
+              -0.005421,
+              -0.436001,
+              0.966768,
+              0.35469,
+              1.200486
+            ],
+            "features" : [
+              "log_frequency",
+              "purity",
+              "spread_permille",
+              "glide",
+              "level_wobble_db",
+              "voiced_before",
+              "log_gap_before",
+              "mfcc_log_odds",
+              "log_speech_windows"
+            ],
+            "intercept" : -0.380347,
+            "mean" : [
+              6.466474,
+              0.906813,
+              2.287733,
+              0.007699,
+              0.40838,
+              17.111156,
+              3.168436,
+              2.878588,
+              3.025801
+            ],
+            "scale" : [
+              0.521264,
+              0.092868,
+              2.246933,
+              0.015965,
+              0.558889,
+              14.507934,
+              1.374026,
+              17.248909,
+              0.786391
+            ],
+            "threshold" : -0.143933
+          },
           "training" : {
             "clips" : "5100",
-            "command" : "amd-edge train --list \/work\/train-data\/clips\/labels-train.csv --min-tonal-log-odds=-5 --output Models\/default-model.json",
+            "command" : "amd-edge train --list train-data/clips/labels-train.csv --min-tonal-log-odds=-5 --output Models/default-model.json",
+            "track_classifier" : "tools/train_track_classifier.py train-data/tracks.jsonl train-data2/tracks.jsonl --model Models/default-model.json --recall 0.93 (tracks: 1155 beep, 1310 other)",
             "vectors" : "beep=20684 music=21398 noise=14217 speech=48159 tone=16533 voice=8161"
           },
           "version" : 1

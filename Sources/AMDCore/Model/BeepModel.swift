@@ -23,6 +23,8 @@ public struct BeepModel: Sendable, Hashable, Codable {
     public var minTonalLogOdds: Double
     /// Detector settings tuned with this model.
     public var detector: BeepDetector.Configuration
+    /// The judge of whole tone tracks; without it, the MFCC classifier's log-odds alone decide.
+    public var trackClassifier: TrackClassifier?
     /// How the model was made (command, sample counts), for people; not read by the detector.
     public var training: [String: String]?
 
@@ -33,8 +35,10 @@ public struct BeepModel: Sendable, Hashable, Codable {
         tonalClasses: [String],
         minTonalLogOdds: Double,
         detector: BeepDetector.Configuration = BeepDetector.Configuration(),
+        trackClassifier: TrackClassifier? = nil,
         training: [String: String]? = nil
     ) {
+        self.trackClassifier = trackClassifier
         format = Self.formatName
         version = 1
         self.features = features
@@ -49,6 +53,7 @@ public struct BeepModel: Sendable, Hashable, Codable {
         case format, version, features, classifier, detector, training
         case tonalClasses = "tonal_classes"
         case minTonalLogOdds = "min_tonal_log_odds"
+        case trackClassifier = "track_classifier"
     }
 
     /// Reads and validates a model from JSON bytes.
@@ -101,6 +106,7 @@ public struct BeepModel: Sendable, Hashable, Codable {
             throw .invalidField(field: "min_tonal_log_odds", reason: "must be a finite number")
         }
         try detector.validate()
+        try trackClassifier?.validate(path: "track_classifier")
     }
 
     private static func describe(_ error: DecodingError) -> String {

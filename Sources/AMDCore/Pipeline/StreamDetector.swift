@@ -53,7 +53,8 @@ public struct StreamDetector: Sendable {
     public mutating func process(
         _ bytes: UnsafeRawBufferPointer,
         onEvent: (BeepEvent) -> Void,
-        onRejection: (ToneRejection) -> Void = { _ in }
+        onRejection: (ToneRejection) -> Void = { _ in },
+        onCandidate: (TrackCandidate) -> Void = { _ in }
     ) {
         let width = encoding.bytesPerSample
         var offset = 0
@@ -68,7 +69,7 @@ public struct StreamDetector: Sendable {
                     into: UnsafeMutableBufferPointer(rebasing: out[0..<count])
                 )
             }
-            run(count: count, onEvent: onEvent, onRejection: onRejection)
+            run(count: count, onEvent: onEvent, onRejection: onRejection, onCandidate: onCandidate)
             offset += take
         }
     }
@@ -77,13 +78,14 @@ public struct StreamDetector: Sendable {
     public mutating func process(
         samples: UnsafeBufferPointer<Int16>,
         onEvent: (BeepEvent) -> Void,
-        onRejection: (ToneRejection) -> Void = { _ in }
+        onRejection: (ToneRejection) -> Void = { _ in },
+        onCandidate: (TrackCandidate) -> Void = { _ in }
     ) {
         var offset = 0
         while offset < samples.count {
             let count = min(Self.chunk, samples.count - offset)
             for i in 0..<count { decoded[i] = samples[offset + i] }
-            run(count: count, onEvent: onEvent, onRejection: onRejection)
+            run(count: count, onEvent: onEvent, onRejection: onRejection, onCandidate: onCandidate)
             offset += count
         }
     }
@@ -92,18 +94,24 @@ public struct StreamDetector: Sendable {
     public mutating func processSilence(
         sampleCount: Int,
         onEvent: (BeepEvent) -> Void,
-        onRejection: (ToneRejection) -> Void = { _ in }
+        onRejection: (ToneRejection) -> Void = { _ in },
+        onCandidate: (TrackCandidate) -> Void = { _ in }
     ) {
         var left = max(0, sampleCount)
         while left > 0 {
             let count = min(Self.chunk, left)
             for i in 0..<count { decoded[i] = 0 }
-            run(count: count, onEvent: onEvent, onRejection: onRejection)
+            run(count: count, onEvent: onEvent, onRejection: onRejection, onCandidate: onCandidate)
             left -= count
         }
     }
 
-    private mutating func run(count: Int, onEvent: (BeepEvent) -> Void, onRejection: (ToneRejection) -> Void) {
+    private mutating func run(
+        count: Int,
+        onEvent: (BeepEvent) -> Void,
+        onRejection: (ToneRejection) -> Void,
+        onCandidate: (TrackCandidate) -> Void
+    ) {
         inputSamples += Int64(count)
         let produced = decoded.withUnsafeBufferPointer { input in
             resampled.withUnsafeMutableBufferPointer { output in
@@ -127,6 +135,11 @@ public struct StreamDetector: Sendable {
                     var corrected = rejection
                     corrected.onsetMs = max(0, rejection.onsetMs - delay)
                     onRejection(corrected)
+                },
+                onCandidate: { candidate in
+                    var corrected = candidate
+                    corrected.onsetMs = max(0, candidate.onsetMs - delay)
+                    onCandidate(corrected)
                 }
             )
         }

@@ -1,0 +1,53 @@
+/// What the detector measured of one tone track when it judged it: the inputs of the ``TrackClassifier``.
+///
+/// Plain stored values, so a judgement costs no allocation; `amd-edge eval --tracks` writes them out with each
+/// track's label to fit the classifier.
+public struct TrackMeasurements: Sendable, Hashable, Codable {
+    /// Natural log of the mean frequency in Hz.
+    public var logFrequency = 0.0
+    /// Mean share of the band's energy in the tone and its harmonics (0...1).
+    public var purity = 0.0
+    /// Spread of the frequency around its trend, in thousandths of the frequency.
+    public var spreadPermille = 0.0
+    /// Frequency glide, as a fraction of the frequency per 100 ms (absolute).
+    public var glide = 0.0
+    /// Frame-to-frame level wobble, in dB.
+    public var levelWobbleDb = 0.0
+    /// Voiced, non-tonal frames in the 400 ms before the onset (0...40).
+    public var voicedBefore = 0.0
+    /// Natural log of 1 + the frames since the previous tone ended (at most 300).
+    public var logGapBefore = 0.0
+    /// The MFCC classifier's log-odds of a tone over the track's frames so far (clamped to ±100).
+    public var mfccLogOdds = 0.0
+    /// Natural log of 1 + the context windows the MFCC classifier called speech so far in the call.
+    public var logSpeechWindows = 0.0
+
+    /// All zero.
+    public init() {}
+
+    private enum CodingKeys: String, CodingKey {
+        case purity, glide
+        case logFrequency = "log_frequency"
+        case spreadPermille = "spread_permille"
+        case levelWobbleDb = "level_wobble_db"
+        case voicedBefore = "voiced_before"
+        case logGapBefore = "log_gap_before"
+        case mfccLogOdds = "mfcc_log_odds"
+        case logSpeechWindows = "log_speech_windows"
+    }
+
+    /// The value of `feature`.
+    public subscript(feature: TrackClassifier.Feature) -> Double {
+        switch feature {
+        case .logFrequency: logFrequency
+        case .purity: purity
+        case .spreadPermille: spreadPermille
+        case .glide: glide
+        case .levelWobbleDb: levelWobbleDb
+        case .voicedBefore: voicedBefore
+        case .logGapBefore: logGapBefore
+        case .mfccLogOdds: mfccLogOdds
+        case .logSpeechWindows: logSpeechWindows
+        }
+    }
+}

@@ -1,0 +1,102 @@
+/// A logistic regression over the measurements of a whole tone track: is this steady tone a voicemail beep, or a
+/// voice's held harmonic or a note of music?
+///
+/// The MFCC classifier sees the timbre of a few frames; this one sees what the tone analysis measured over the track
+/// and its surroundings (how pure and steady it is, what came just before it, how much speech the call has carried).
+/// It is fitted on tracks the detector itself found in labelled calls (`amd-edge eval --tracks`, then
+/// `tools/train_track_classifier.py`), so it learns exactly the candidates it will judge.
+public struct TrackClassifier: Sendable, Hashable, Codable {
+    /// The measurements, in the order a model lists them.
+    public enum Feature: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Natural log of the mean frequency in Hz.
+        case logFrequency = "log_frequency"
+        /// Mean share of the band's energy in the tone and its harmonics (0...1).
+        case purity
+        /// Spread of the frequency around its trend, in thousandths of the frequency.
+        case spreadPermille = "spread_permille"
+        /// Frequency glide, as a fraction of the frequency per 100 ms (absolute).
+        case glide
+        /// Frame-to-frame level wobble, in dB.
+        case levelWobbleDb = "level_wobble_db"
+        /// Voiced, non-tonal frames in the 400 ms before the onset (0...40).
+        case voicedBefore = "voiced_before"
+        /// Natural log of 1 + the frames since the previous tone ended (at most 300).
+        case logGapBefore = "log_gap_before"
+        /// The MFCC classifier's log-odds of a tone over the track's first frames (clamped to ±100).
+        case mfccLogOdds = "mfcc_log_odds"
+        /// Natural log of 1 + the context windows the MFCC classifier called speech so far in the call.
+        case logSpeechWindows = "log_speech_windows"
+    }
+
+    /// The measurements used, in order.
+    public var features: [Feature]
+    /// Mean of each measurement over the training tracks (the standardisation offset).
+    public var mean: [Double]
+    /// Standard deviation of each measurement over the training tracks (the standardisation scale).
+    public var scale: [Double]
+    /// Weight of each standardised measurement.
+    public var coefficients: [Double]
+    /// Bias of the logit.
+    public var intercept: Double
+    /// Least logit for a track to count as a beep.
+    public var threshold: Double
+    /// Least logit for a track to be reported at its first look, without waiting for what follows it.
+    public var clearThreshold: Double
+
+    /// Creates a classifier.
+    public init(
+        features: [Feature],
+        mean: [Double],
+        scale: [Double],
+        coefficients: [Double],
+        intercept: Double,
+        threshold: Double,
+        clearThreshold: Double
+    ) {
+        self.features = features
+        self.mean = mean
+        self.scale = scale
+        self.coefficients = coefficients
+        self.intercept = intercept
+        self.threshold = threshold
+        self.clearThreshold = clearThreshold
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case features, mean, scale, coefficients, intercept, threshold
+        case clearThreshold = "clear_threshold"
+    }
+
+    /// The logit of "beep" for `measurements`. Allocates nothing.
+    public func logit(_ measurements: TrackMeasurements) -> Double {
+        var sum = intercept
+        for index in features.indices {
+            sum += coefficients[index] * (measurements[features[index]] - mean[index]) / scale[index]
+        }
+        return sum
+    }
+
+    /// Checks that every array matches the feature list and every number is usable; the error names the field.
+    public func validate(path: String) throws(ModelError) {
+        let count = features.count
+        guard count > 0 else { throw .invalidField(field: "\(path).features", reason: "must not be empty") }
+        guard Set(features).count == count else {
+            throw .invalidField(field: "\(path).features", reason: "must not repeat a feature")
+        }
+        for (name, array) in [("mean", mean), ("scale", scale), ("coefficients", coefficients)] {
+            guard array.count == count else {
+                throw .invalidField(field: "\(path).\(name)", reason: "must have \(count) values, one per feature")
+            }
+            if let bad = array.firstIndex(where: { !$0.isFinite }) {
+                throw .invalidField(field: "\(path).\(name)[\(bad)]", reason: "must be finite")
+            }
+        }
+        if let bad = scale.firstIndex(where: { $0 <= 0 }) {
+            throw .invalidField(field: "\(path).scale[\(bad)]", reason: "must be > 0")
+        }
+        for (name, value) in [("intercept", intercept), ("threshold", threshold), ("clear_threshold", clearThreshold)]
+        where !value.isFinite {
+            throw .invalidField(field: "\(path).\(name)", reason: "must be finite")
+        }
+    }
+}
