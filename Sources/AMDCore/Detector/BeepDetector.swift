@@ -222,7 +222,16 @@ public struct BeepDetector: Sendable {
         {
             return reject(.succession, Double(track.gapBefore))
         }
-        let score = beepScore(track, odds: tonalLogOdds(), now: now, onCandidate: onCandidate)
+        let measured = measurements(of: track, odds: tonalLogOdds())
+        onCandidate(
+            TrackCandidate(
+                atMs: milliseconds(frame: now),
+                onsetMs: onsetMs(of: track),
+                frequencyHz: frequency,
+                measurements: measured
+            )
+        )
+        let score = beepScore(measured)
         if score < 0 { return reject(.notBeepLike, score) }
         if musicOnLine {
             track.state = .watching
@@ -258,16 +267,18 @@ public struct BeepDetector: Sendable {
     /// Whether someone has spoken on the line: `speech_context_ms` of windows the classifier calls speech, or, for
     /// voices unlike its training (wideband, other languages), three times as much voiced sound that is not music.
     private var greetingHeard: Bool {
-        let needed = frames(ms: configuration.speechContextMs)
-        if speechClass != nil && Int64(speechWindows * model.features.contextFrames) >= needed { return true }
+        if speechClass != nil && speechWindows >= windows(ms: configuration.speechContextMs) { return true }
         return Int64(speechFrames) >= 3 * frames(ms: configuration.speechContextMs) && !musicOnLine
     }
 
-    /// Context windows of speech that make `greeting_confirm_ms`.
-    private var speechWindowsNeeded: Int {
-        Int((frames(ms: configuration.greetingConfirmMs) + Int64(model.features.contextFrames) - 1)
-            / Int64(model.features.contextFrames))
+    /// Context windows that cover at least `ms` milliseconds.
+    private func windows(ms: Int) -> Int {
+        let size = Int64(model.features.contextFrames)
+        return Int((frames(ms: ms) + size - 1) / size)
     }
+
+    /// Context windows of speech that make `greeting_confirm_ms`.
+    private var speechWindowsNeeded: Int { windows(ms: configuration.greetingConfirmMs) }
 
     /// Whether the classifier has recognised `greeting_confirm_ms` of speech on the line: enough that the line is
     /// past its network tones.
@@ -292,14 +303,8 @@ public struct BeepDetector: Sendable {
         return classifier.clearThreshold - classifier.threshold
     }
 
-    /// How beep-like a track is, relative to the model's threshold (0 = on it): the track classifier's logit when
-    /// the model has one, else the MFCC classifier's tonal log-odds.
-    private func beepScore(
-        _ track: ToneTrack,
-        odds: Double,
-        now: Int64,
-        onCandidate: (TrackCandidate) -> Void
-    ) -> Double {
+    /// What the track classifier reads of `track`, with `odds` the MFCC classifier's tonal log-odds over it.
+    private func measurements(of track: ToneTrack, odds: Double) -> TrackMeasurements {
         var m = TrackMeasurements()
         m.logFrequency = log(max(track.meanFrequencyHz, 1))
         m.purity = track.meanPurity
@@ -310,15 +315,13 @@ public struct BeepDetector: Sendable {
         m.logGapBefore = log1p(Double(min(track.gapBefore, 300)))
         m.mfccLogOdds = min(100, max(-100, odds))
         m.logSpeechWindows = log1p(Double(speechWindows))
-        onCandidate(
-            TrackCandidate(
-                atMs: milliseconds(frame: now),
-                onsetMs: onsetMs(of: track),
-                frequencyHz: track.meanFrequencyHz,
-                measurements: m
-            )
-        )
-        guard let classifier = model.trackClassifier else { return odds - model.minTonalLogOdds }
+        return m
+    }
+
+    /// How beep-like a track is, relative to the model's threshold (0 = on it): the track classifier's logit when
+    /// the model has one, else the MFCC classifier's tonal log-odds.
+    private func beepScore(_ m: TrackMeasurements) -> Double {
+        guard let classifier = model.trackClassifier else { return m.mfccLogOdds - model.minTonalLogOdds }
         return classifier.logit(m) - classifier.threshold
     }
 
@@ -333,7 +336,7 @@ public struct BeepDetector: Sendable {
             track.state = .rejected
             return onRejection(rejection(reason, track: track, now: now, detail: detail))
         }
-        let score = beepScore(track, odds: tonalLogOdds(), now: now, onCandidate: { _ in })
+        let score = beepScore(measurements(of: track, odds: tonalLogOdds()))
         if score < 0 {
             track.state = .rejected
             return onRejection(rejection(.notBeepLike, track: track, now: now, detail: score))
@@ -381,11 +384,13 @@ public struct BeepDetector: Sendable {
         case .sitFirst, .callProgressSingle:
             // Wait to see what follows: the rest of a SIT triplet, or the same tone again (a cadence).
             // After a greeting only the cadence counts: the caller's message may follow a beep at once.
-            let wait = ended.signalling == .sitFirst ? 8 : frames(ms: speechRecognised ? configuration.cadenceGapMs : configuration.cadenceHoldMs)
-            recent.pending = PendingTone(track: ended, decideAt: now + wait, needsQuiet: !speechRecognised || ended.signalling == .sitFirst)
+            let isSIT = ended.signalling == .sitFirst
+            let hold = speechRecognised ? configuration.cadenceGapMs : configuration.cadenceHoldMs
+            let wait = isSIT ? 8 : frames(ms: hold)
+            recent.pending = PendingTone(track: ended, decideAt: now + wait, needsQuiet: isSIT || !speechRecognised)
         default:
             var reported = ended
-            let score = beepScore(reported, odds: tonalLogOdds(), now: now, onCandidate: { _ in })
+            let score = beepScore(measurements(of: reported, odds: tonalLogOdds()))
             report(&reported, now: now, score: max(score, 0), onEvent: onEvent, onRejection: onRejection)
         }
     }

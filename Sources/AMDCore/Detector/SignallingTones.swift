@@ -32,6 +32,8 @@ public enum SignallingTones {
     static let progressSingles: [Double] = [400, 425, 440, 450]
     static let sitFirst: [Double] = [913.8, 985.2]
     static let sitLater: [Double] = [1370.6, 1428.5, 1776.7]
+    static let faxCalling: [Double] = [1100]
+    static let answerTones: [Double] = [2100, 2225]
 
     /// Classifies a tone of `frequencyHz`, with `secondHz` the frequency of a simultaneous second tone (0 if none).
     public static func classify(frequencyHz: Double, secondHz: Double) -> Match {
@@ -46,10 +48,8 @@ public enum SignallingTones {
         if matches(frequencyHz, progressSingles, tolerance: tolerance) { return .callProgressSingle }
         if matches(frequencyHz, sitFirst, tolerance: tolerance) { return .sitFirst }
         if matches(frequencyHz, sitLater, tolerance: tolerance) { return .sitLater }
-        if near(frequencyHz, 1100, tolerance: tolerance) { return .faxCalling }
-        if near(frequencyHz, 2100, tolerance: tolerance) || near(frequencyHz, 2225, tolerance: tolerance) {
-            return .answerTone
-        }
+        if matches(frequencyHz, faxCalling, tolerance: tolerance) { return .faxCalling }
+        if matches(frequencyHz, answerTones, tolerance: tolerance) { return .answerTone }
         return .none
     }
 
@@ -57,7 +57,8 @@ public enum SignallingTones {
     /// value: call progress (400, 425, 440, 450 Hz), fax CNG (1100 Hz) or answer tone (2100, 2225 Hz).
     public static func isNominal(frequencyHz: Double, tolerance: Double) -> Bool {
         matches(frequencyHz, progressSingles, tolerance: tolerance)
-            || matches(frequencyHz, [1100, 2100, 2225], tolerance: tolerance)
+            || matches(frequencyHz, faxCalling, tolerance: tolerance)
+            || matches(frequencyHz, answerTones, tolerance: tolerance)
     }
 
     static func near(_ value: Double, _ reference: Double, tolerance: Double) -> Bool {
