@@ -16,6 +16,9 @@ DTMF_HIGH = [1209.0, 1336.0, 1477.0, 1633.0]
 DTMF_KEYS = "123A456B789C*0#D"
 # simultaneous pairs a "beep" must not imitate: DTMF + call-progress tones
 _PROGRESS_PAIRS = [(350, 440), (440, 480), (480, 620), (400, 450)]
+# Beep frequencies (Hz): a little wider than the ~350 Hz–2.2 kHz real beeps span, so that a model learns no cliff at
+# either end (the tone analysis sees 300–2400 Hz).
+BEEP_LOW_HZ, BEEP_HIGH_HZ = 320.0, 2300.0
 
 
 def log_uniform(rng, lo, hi):
@@ -104,13 +107,13 @@ def make_beep(rng, ast_beep=None, style=None):
     ar = f"att={attack*1000:.0f}ms rel={release*1000:.0f}ms"
 
     if style == "sine":
-        f = log_uniform(rng, 350, 2200)
+        f = log_uniform(rng, BEEP_LOW_HZ, BEEP_HIGH_HZ)
         d = log_uniform(rng, 0.08, 1.5)
         x = _tone([f], d, rng, "sine", drift, jitter, attack, release)
         return Beep(x, len(x) / SR, [f], style, f"sine {f:.1f}Hz {d:.2f}s {ar}{wob}")
 
     if style == "harmonic":
-        f = log_uniform(rng, 350, 1400)
+        f = log_uniform(rng, BEEP_LOW_HZ, 1400)
         shape = str(rng.choice(["square", "saw", "mix"]))
         d = log_uniform(rng, 0.08, 1.5)
         x = _tone([f], d, rng, shape, drift, jitter, attack, release)
@@ -118,9 +121,9 @@ def make_beep(rng, ast_beep=None, style=None):
 
     if style == "seq2":
         k = 3 if rng.random() < 0.15 else 2
-        fs = [log_uniform(rng, 350, 2200)]
+        fs = [log_uniform(rng, BEEP_LOW_HZ, BEEP_HIGH_HZ)]
         while len(fs) < k:
-            g = log_uniform(rng, 350, 2200)
+            g = log_uniform(rng, BEEP_LOW_HZ, BEEP_HIGH_HZ)
             if max(g, fs[-1]) / min(g, fs[-1]) > 1.12:
                 fs.append(g)
         ds = [log_uniform(rng, 0.08, 0.75 if k == 2 else 0.45) for _ in fs]
@@ -137,7 +140,7 @@ def make_beep(rng, ast_beep=None, style=None):
 
     if style == "dual":
         while True:
-            f1, f2 = log_uniform(rng, 350, 2200), log_uniform(rng, 350, 2200)
+            f1, f2 = log_uniform(rng, BEEP_LOW_HZ, BEEP_HIGH_HZ), log_uniform(rng, BEEP_LOW_HZ, BEEP_HIGH_HZ)
             if _dual_pair_ok(f1, f2):
                 break
         fs = sorted([f1, f2])
@@ -146,8 +149,8 @@ def make_beep(rng, ast_beep=None, style=None):
         return Beep(x, len(x) / SR, fs, "dual", f"dual {fs[0]:.1f}+{fs[1]:.1f}Hz {d:.2f}s {ar}{wob}")
 
     if style == "double":
-        f = log_uniform(rng, 350, 2200)
-        g = f if rng.random() < 0.6 else log_uniform(rng, 350, 2200)
+        f = log_uniform(rng, BEEP_LOW_HZ, BEEP_HIGH_HZ)
+        g = f if rng.random() < 0.6 else log_uniform(rng, BEEP_LOW_HZ, BEEP_HIGH_HZ)
         d1, d2 = log_uniform(rng, 0.08, 0.4), log_uniform(rng, 0.08, 0.4)
         gap = rng.uniform(0.05, 0.3)
         shape = "sine" if rng.random() < 0.8 else "square"
@@ -170,7 +173,7 @@ def make_beep(rng, ast_beep=None, style=None):
         return Beep(x, n / SR, [f, f * (1 + r)], "sweep", f"sweep {f:.1f}->{f*(1+r):.1f}Hz ({r*100:+.0f}%) {d:.2f}s {ar}")
 
     if style == "decay":
-        f = log_uniform(rng, 350, 2200)
+        f = log_uniform(rng, BEEP_LOW_HZ, BEEP_HIGH_HZ)
         d = log_uniform(rng, 0.15, 1.5)
         tau = d / rng.uniform(2.0, 5.0)
         n = int(round(d * SR))
