@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
-"""Fit the track classifier (logistic regression over tone-track measurements) and write it into a model file.
+"""Fit the track classifier over tone-track measurements and write it into a model file.
+
+By default the classifier is gradient-boosted regression trees (scikit-learn's GradientBoostingClassifier): a
+tone is beep-like only in some combinations of purity, steadiness, level and context, which a weighted sum cannot
+draw. `--linear` fits the older logistic regression instead.
 
 Input: JSON Lines written by `amd-edge eval --manifest M --tracks FILE` on labelled calls of the training corpus
 (never the dev corpus): one line per steady tone the detector judged, with its measurements and whether it is the
 labelled beep. Output: the model JSON given by --model, with its `track_classifier` replaced.
 
-The threshold keeps --recall of the training beep tracks; the clear threshold (report at first look, without
-waiting for what follows) is the logit above which at most --clear-fpr of the non-beep tracks score.
+The threshold keeps --recall of the training beep tracks, as cross-validation over calls scores them; the clear
+threshold (report at first look, without waiting for what follows) is the logit above which at most --clear-fpr of
+the non-beep tracks score.
 
 Needs scikit-learn and numpy (`pip install scikit-learn numpy`).
 """
@@ -15,64 +20,164 @@ import json
 import sys
 
 import numpy as np
+from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
 
+# Every measurement `amd-edge eval --tracks` writes, and those the shipped model uses.
 FEATURES = ["log_frequency", "purity", "spread_permille", "glide", "level_wobble_db", "voiced_before",
-            "log_gap_before", "mfcc_log_odds", "log_speech_windows"]
+            "log_gap_before", "mfcc_log_odds", "log_speech_windows", "log_voiced_frames", "level_over_speech_db"]
+DEFAULT_FEATURES = [f for f in FEATURES if f != "log_voiced_frames"]
 
 
-def load(paths):
-    rows = []
-    for path in paths:
+def load(paths, features):
+    """Measurements, labels, a group per call (tracks of one call never straddle a cross-validation split), and
+    each track's frequency in Hz."""
+    rows, calls = [], []
+    for index, path in enumerate(paths):
         with open(path) as f:
-            rows += [json.loads(line) for line in f if line.strip()]
+            for line in f:
+                if line.strip():
+                    rows.append(json.loads(line))
+                    calls.append(f"{index}/{rows[-1]['id']}")
     if not rows:
         sys.exit("no tracks in " + ", ".join(paths))
-    x = np.array([[r[k] for k in FEATURES] for r in rows], dtype=float)
+    x = np.array([[r[k] for k in features] for r in rows], dtype=float)
     y = np.array([bool(r["beep"]) for r in rows])
-    return x, y
+    groups = np.unique(calls, return_inverse=True)[1]
+    frequency_hz = np.array([r["frequency_hz"] for r in rows], dtype=float)
+    return x, y, groups, frequency_hz
+
+
+def fit_linear(x, y, c):
+    """A logistic regression on standardised measurements; returns its model-file form and its training logits."""
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale <= 0] = 1.0
+    z = (x - mean) / scale
+    clf = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(z, y)
+    form = {
+        "mean": [round(v, 6) for v in mean],
+        "scale": [round(v, 6) for v in scale],
+        "coefficients": [round(v, 6) for v in clf.coef_[0]],
+        "intercept": round(float(clf.intercept_[0]), 6),
+        "_importance": clf.coef_[0],
+    }
+    return form, lambda rows: clf.decision_function((rows - mean) / scale)
+
+
+def trees_form(classifiers, x):
+    """The flat node arrays of fitted binary GradientBoostingClassifiers, leaves scaled by their learning rate and
+    divided by their number, and the intercept that makes the sum equal the mean of their decision_function."""
+    feature, threshold, left, right, value, roots = [], [], [], [], [], []
+    intercept = 0.0
+    share = 1 / len(classifiers)
+    for clf in classifiers:
+        for estimator in clf.estimators_[:, 0]:
+            tree = estimator.tree_
+            offset = len(feature)
+            roots.append(offset)
+            for node in range(tree.node_count):
+                leaf = tree.children_left[node] < 0
+                feature.append(-1 if leaf else int(tree.feature[node]))
+                threshold.append(0.0 if leaf else float(tree.threshold[node]))
+                left.append(-1 if leaf else offset + int(tree.children_left[node]))
+                right.append(-1 if leaf else offset + int(tree.children_right[node]))
+                value.append(float(share * clf.learning_rate * tree.value[node][0][0]) if leaf else 0.0)
+        sums = sum(clf.learning_rate * e.predict(x[:1]) for e in clf.estimators_[:, 0])
+        intercept += share * float(clf.decision_function(x[:1])[0] - sums[0])
+    nodes = {"feature": feature, "threshold": threshold, "left": left, "right": right, "value": value,
+             "roots": roots}
+    return nodes, intercept
+
+
+# Frequency bands (Hz) inside which beep and other tracks weigh the same, so that the trees learn what tells a beep
+# from a voice's harmonic or a network tone at each pitch, rather than that low tones are seldom beeps in training.
+BANDS_HZ = [400, 450, 500, 600, 700, 900, 1200, 1600, 2000]
+
+
+def balanced_weights(frequency_hz, y, by_band):
+    """Sample weights giving beep and other tracks equal total weight overall, or within each frequency band."""
+    band = np.digitize(frequency_hz, BANDS_HZ) if by_band else np.zeros(len(y), dtype=int)
+    weight = np.ones(len(y))
+    for b in np.unique(band):
+        inside = band == b
+        share = y[inside].mean()
+        if 0 < share < 1:
+            weight[inside & y] = 0.5 / share * inside.mean()
+            weight[inside & ~y] = 0.5 / (1 - share) * inside.mean()
+    return weight
+
+
+def fit_trees(x, y, weight, n, depth, rate, bags):
+    """Gradient-boosted trees with the given sample weights, averaged over `bags` fits on different random
+    subsamples (a steadier decision than any one fit); returns the model-file form and its decision function."""
+    fits = [GradientBoostingClassifier(n_estimators=n, max_depth=depth, learning_rate=rate, subsample=0.8,
+                                       random_state=seed).fit(x, y, sample_weight=weight) for seed in range(bags)]
+    nodes, intercept = trees_form(fits, x)
+    importance = np.mean([clf.feature_importances_ for clf in fits], axis=0)
+    form = {"trees": nodes, "intercept": intercept, "_importance": importance}
+    return form, lambda rows: np.mean([clf.decision_function(rows) for clf in fits], axis=0)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("tracks", nargs="+", help="track JSON Lines from `amd-edge eval --tracks`")
     ap.add_argument("--model", required=True, help="model JSON to update in place")
-    ap.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
+    ap.add_argument("--linear", action="store_true", help="fit a logistic regression instead of trees")
+    ap.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength (--linear)")
+    ap.add_argument("--trees", type=int, default=300, help="number of boosted trees")
+    ap.add_argument("--depth", type=int, default=3, help="depth of each tree")
+    ap.add_argument("--learning-rate", type=float, default=0.1, help="boosting learning rate")
+    ap.add_argument("--bags", type=int, default=1, help="boosted models to average, each on its own subsamples")
+    ap.add_argument("--balance", choices=["band", "global"], default="global",
+                    help="weigh beep and other tracks equally within each frequency band, or only overall")
+    ap.add_argument("--features", default=",".join(DEFAULT_FEATURES),
+                    help=f"comma-separated measurements to use, of: {', '.join(FEATURES)}")
+    ap.add_argument("--folds", type=int, default=5, help="cross-validation folds that set the thresholds")
     ap.add_argument("--recall", type=float, default=0.985, help="share of training beep tracks to keep")
     ap.add_argument("--clear-fpr", type=float, default=0.01, help="share of non-beep tracks allowed above the clear threshold")
     a = ap.parse_args()
 
-    x, y = load(a.tracks)
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale <= 0] = 1.0
-    z = (x - mean) / scale
-    clf = LogisticRegression(C=a.c, max_iter=5000, class_weight="balanced").fit(z, y)
-    logit = clf.decision_function(z)
+    features = a.features.split(",")
+    if unknown := set(features) - set(FEATURES):
+        sys.exit(f"unknown features: {', '.join(sorted(unknown))}")
+    x, y, groups, frequency_hz = load(a.tracks, features)
+
+    def fit(rows, labels, hz):
+        if a.linear:
+            return fit_linear(rows, labels, a.c)
+        weight = balanced_weights(hz, labels, a.balance == "band")
+        return fit_trees(rows, labels, weight, a.trees, a.depth, a.learning_rate, a.bags)
+
+    # Thresholds come from logits of tracks the fitted model did not see (trees fit their training set perfectly),
+    # each call's tracks held out together.
+    logit = np.zeros(len(y))
+    for train, test in GroupKFold(n_splits=a.folds).split(x, y, groups):
+        logit[test] = fit(x[train], y[train], frequency_hz[train])[1](x[test])
+    classifier, _ = fit(x, y, frequency_hz)
     threshold = float(np.quantile(logit[y], 1 - a.recall))
     clear = float(max(threshold, np.quantile(logit[~y], 1 - a.clear_fpr)))
     kept = float((logit[y] >= threshold).mean())
     rejected = float((logit[~y] < threshold).mean())
     print(f"tracks: {y.sum()} beep, {(~y).sum()} other; threshold {threshold:.3f} keeps {kept:.3f} of beeps, "
           f"rejects {rejected:.3f} of others; clear threshold {clear:.3f}")
-    for name, w in zip(FEATURES, clf.coef_[0]):
+    for name, w in zip(features, classifier.pop("_importance")):
         print(f"  {name:20s} {w:+.3f}")
 
     with open(a.model) as f:
         model = json.load(f)
-    model["track_classifier"] = {
-        "features": FEATURES,
-        "mean": [round(v, 6) for v in mean],
-        "scale": [round(v, 6) for v in scale],
-        "coefficients": [round(v, 6) for v in clf.coef_[0]],
-        "intercept": round(float(clf.intercept_[0]), 6),
-        "threshold": round(threshold, 6),
-        "clear_threshold": round(clear, 6),
-    }
+    classifier.update({"features": features, "threshold": round(threshold, 6), "clear_threshold": round(clear, 6)})
+    model["track_classifier"] = classifier
     model.setdefault("training", {})["track_classifier"] = " ".join(["tools/train_track_classifier.py"] + sys.argv[1:])
+    nodes = classifier.get("trees")
+    if nodes is not None:
+        classifier["trees"] = "@trees@"  # written compactly below, or the file grows by a line per node
+    text = json.dumps(model, indent=2, sort_keys=True, separators=(",", " : "))  # as `amd-edge train` writes it
+    if nodes is not None:
+        text = text.replace('"@trees@"', json.dumps(nodes, sort_keys=True, separators=(",", ":")))
     with open(a.model, "w") as f:
-        json.dump(model, f, indent=2, sort_keys=True, separators=(",", " : "))  # as `amd-edge train` writes it
-        f.write("\n")
+        f.write(text + "\n")
 
 
 if __name__ == "__main__":

@@ -200,9 +200,10 @@ public struct Trainer: Sendable {
     /// Decodes a clip and resamples it to `rate`.
     static func samples16k(_ clip: AudioClip, rate: Int) throws(OfflineError) -> [Int16] {
         var decoded = [Int16](repeating: 0, count: clip.sampleCount)
-        clip.data.withUnsafeBytes { bytes in
+        let count = clip.data.withUnsafeBytes { bytes in
             decoded.withUnsafeMutableBufferPointer { G711.decode(bytes, encoding: clip.encoding, into: $0) }
         }
+        decoded.removeLast(decoded.count - min(count, decoded.count))
         var resampler: Resampler
         do {
             resampler = try Resampler(inputRate: clip.sampleRate, outputRate: rate)

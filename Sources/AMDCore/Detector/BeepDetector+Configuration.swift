@@ -25,16 +25,22 @@ extension BeepDetector {
         public var maxSuccessionGapFrames = 3
         /// Tonal frames an unclear track must last before it is judged again (10 ms each).
         public var watchFrames = 20
-        /// Largest frequency spread, as a fraction of the frequency, for a track to be clear at its first look.
+        /// Largest frequency spread, as a fraction of the frequency, for a track to be clear at its first look (models
+        /// without a track classifier) or remembered as a network tone before any greeting.
         public var clearSpread: Double = 0.0025
-        /// Least purity for a track to be clear at its first look.
+        /// Least purity for a track to be clear at its first look (models without a track classifier) or remembered
+        /// as a network tone before any greeting.
         public var clearPurity: Double = 0.85
-        /// Classifier log-odds above the model's threshold for a track to be clear at its first look.
+        /// Classifier log-odds above the model's threshold for a track to be clear at its first look (models without
+        /// a track classifier, which carries its own clear threshold).
         public var clearOddsMargin: Double = 2.0
         /// How long the line must stay free of speech after a short unclear tone, in ms.
         public var quietAfterMs = 200
         /// Voiced non-tonal frames allowed in that quiet time.
         public var maxVoicedAfter = 4
+        /// Sound in that quiet time counts as speech only within this many dB of the tone's level; fainter sound is
+        /// the line noise or music bed the tone stood out from.
+        public var quietMarginDb = 12.0
         /// Reject a 0.35–0.75 s tone at 1100 Hz as a fax calling tone (CNG), even after a greeting.
         public var rejectFaxCallingTone = true
         /// Largest frame-to-frame level wobble, in dB; two close tones beating wobble more.
@@ -48,6 +54,12 @@ extension BeepDetector {
         public var maxBeepMs = 2000
         /// Speech (voiced, non-tonal frames) needed before any tone counts as a beep, in ms.
         public var speechContextMs = 800
+        /// Least level of a tone over the speech heard before it, in dB: a beep may be quieter than the greeting, but
+        /// not by this much (the tracked speech level follows its loud frames).
+        public var minLevelOverSpeechDb = -20.0
+        /// Voiced sound outside tones that also counts as a greeting, in ms, for voices the classifier does not call
+        /// speech (other languages, wideband voices), unless the line carries more music than speech.
+        public var voicedContextMs = 1600
         /// Speech the classifier must recognise, in ms, before tones at signalling frequencies are judged like any
         /// other and a cadence heard before is forgotten (the call is past its network tones).
         public var greetingConfirmMs = 2000
@@ -79,6 +91,7 @@ extension BeepDetector {
             case rejectFaxCallingTone = "reject_fax_calling_tone"
             case maxVoicedAfter = "max_voiced_after"
             case quietAfterMs = "quiet_after_ms"
+            case quietMarginDb = "quiet_margin_db"
             case clearOddsMargin = "clear_odds_margin"
             case clearPurity = "clear_purity"
             case clearSpread = "clear_spread"
@@ -92,6 +105,8 @@ extension BeepDetector {
             case startupMs = "startup_ms"
             case maxBeepMs = "max_beep_ms"
             case speechContextMs = "speech_context_ms"
+            case voicedContextMs = "voiced_context_ms"
+            case minLevelOverSpeechDb = "min_level_over_speech_db"
             case greetingConfirmMs = "greeting_confirm_ms"
             case networkToneTolerance = "network_tone_tolerance"
             case cadenceGapMs = "cadence_gap_ms"
@@ -122,6 +137,7 @@ extension BeepDetector {
             clearOddsMargin = try c.decodeIfPresent(Double.self, forKey: .clearOddsMargin) ?? d.clearOddsMargin
             quietAfterMs = try c.decodeIfPresent(Int.self, forKey: .quietAfterMs) ?? d.quietAfterMs
             maxVoicedAfter = try c.decodeIfPresent(Int.self, forKey: .maxVoicedAfter) ?? d.maxVoicedAfter
+            quietMarginDb = try c.decodeIfPresent(Double.self, forKey: .quietMarginDb) ?? d.quietMarginDb
             rejectFaxCallingTone =
                 try c.decodeIfPresent(Bool.self, forKey: .rejectFaxCallingTone) ?? d.rejectFaxCallingTone
             maxLevelWobbleDb = try c.decodeIfPresent(Double.self, forKey: .maxLevelWobbleDb) ?? d.maxLevelWobbleDb
@@ -130,6 +146,9 @@ extension BeepDetector {
             startupMs = try c.decodeIfPresent(Int.self, forKey: .startupMs) ?? d.startupMs
             maxBeepMs = try c.decodeIfPresent(Int.self, forKey: .maxBeepMs) ?? d.maxBeepMs
             speechContextMs = try c.decodeIfPresent(Int.self, forKey: .speechContextMs) ?? d.speechContextMs
+            voicedContextMs = try c.decodeIfPresent(Int.self, forKey: .voicedContextMs) ?? d.voicedContextMs
+            minLevelOverSpeechDb =
+                try c.decodeIfPresent(Double.self, forKey: .minLevelOverSpeechDb) ?? d.minLevelOverSpeechDb
             greetingConfirmMs = try c.decodeIfPresent(Int.self, forKey: .greetingConfirmMs) ?? d.greetingConfirmMs
             cadenceHoldMs = try c.decodeIfPresent(Int.self, forKey: .cadenceHoldMs) ?? d.cadenceHoldMs
             networkToneTolerance =
@@ -154,6 +173,8 @@ extension BeepDetector {
             try check((0...10_000).contains(startupMs), .startupMs, "in 0...10000")
             try check((100...60_000).contains(maxBeepMs), .maxBeepMs, "in 100...60000")
             try check((0...60_000).contains(speechContextMs), .speechContextMs, "in 0...60000")
+            try check((0...60_000).contains(voicedContextMs), .voicedContextMs, "in 0...60000")
+            try check((-100...100).contains(minLevelOverSpeechDb), .minLevelOverSpeechDb, "in -100...100")
             try check((0...60_000).contains(greetingConfirmMs), .greetingConfirmMs, "in 0...60000")
             try check(networkToneTolerance >= 0 && networkToneTolerance < 0.1, .networkToneTolerance, "in [0, 0.1)")
             try check((0...10_000).contains(cadenceGapMs), .cadenceGapMs, "in 0...10000")
@@ -168,6 +189,7 @@ extension BeepDetector {
             try check(clearOddsMargin.isFinite, .clearOddsMargin, "finite")
             try check((0...2000).contains(quietAfterMs), .quietAfterMs, "in 0...2000")
             try check((0...200).contains(maxVoicedAfter), .maxVoicedAfter, "in 0...200")
+            try check(quietMarginDb >= 0 && quietMarginDb <= 200, .quietMarginDb, "in 0...200")
             try check(lowBandHz >= 0 && lowBandHz <= 4000, .lowBandHz, "in 0...4000")
             try check(maxLowBandSlope > 0 && maxLowBandSlope <= 1, .maxLowBandSlope, "in (0, 1]")
             try check(maxSlope > 0 && maxSlope <= 1, .maxSlope, "in (0, 1]")

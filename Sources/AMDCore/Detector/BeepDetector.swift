@@ -11,9 +11,12 @@ import Darwin
 /// Each 10 ms frame goes through the ``FrameAnalyzer`` (VAD gate, MFCC, tone analysis). Consecutive tonal frames at
 /// one frequency form a ``ToneTrack``; once a track holds `confirm_frames` frames (about 100 ms after the onset) it
 /// is judged: frequency range and stability, level beating, signalling-tone rules (DTMF, call progress, SIT, fax),
-/// cadence, and the Gaussian NB classifier over the MFCC statistics of its frames. A beep is reported there and
-/// then, so latency does not grow with the beep's length. A tone at a signalling frequency is judged again when it
-/// ends (its duration, what follows, whether anyone spoke before), a little later but still within the beep.
+/// cadence, greeting context, level against the speech, and then the ``TrackClassifier`` over the track's
+/// ``TrackMeasurements`` (with the Gaussian NB's log-odds over its MFCC statistics among them). A clear beep is
+/// reported there and then, so latency does not grow with the beep's length; a less clear one is judged again after
+/// `watch_frames`, or, if it ends first, by whether the line goes quiet. A tone at a signalling frequency is judged
+/// again when it ends (its duration, what follows, whether anyone spoke before), a little later but still within
+/// the beep. A tone taking over at once from a steady tone is judged as the next tone of a multi-tone beep.
 public struct BeepDetector: Sendable {
     /// The model in force.
     public let model: BeepModel
@@ -34,12 +37,13 @@ public struct BeepDetector: Sendable {
     /// Context windows (of `context_frames` frames, outside tones) the classifier called speech, and music.
     private var speechWindows = 0
     private var musicWindows = 0
+    /// Envelope of the band level of voiced frames outside tones, in dB: quick to rise, slow to fall, so it sits near
+    /// the loud frames of the speech (or, with no speech yet, the loudest background).
+    private var speechLevelDb = -60.0
     private let speechClass: Int?
     private let musicClass: Int?
-    /// Last tonal frame of the track before the current one.
-    private var previousTrackEnd: Int64 = -1_000_000
-    /// Tonal frames of that track.
-    private var previousTrackFrames = 0
+    /// The track before the current one, ended.
+    private var previous = ToneTrack(frame: -1_000_000, tone: ToneFrame())
     private var sitUntilFrame: Int64 = -1
     private var lastReportFrame: Int64 = -1_000_000
     private let hop: Int64
@@ -102,15 +106,28 @@ public struct BeepDetector: Sendable {
             } else {
                 endTrack(at: now, onEvent: onEvent, onRejection: onRejection)
                 var started = ToneTrack(frame: now, tone: tone)
-                started.gapBefore = now - previousTrackEnd
+                started.gapBefore = now - previous.lastFrame
                 // Voiced frames in the 400 ms before the onset, leaving out the 4 frames that may hold its start.
                 started.voicedBefore = ((voicedHistory >> 5) & ((1 << 40) - 1)).nonzeroBitCount
+                started.takesOver = started.gapBefore <= Int64(configuration.maxSuccessionGapFrames)
+                    && previous.tonalFrames >= configuration.confirmFrames
+                if started.takesOver && previous.steady {
+                    // The next tone of a multi-tone beep, or the next note of a melody: measured from the
+                    // sequence's start, as one beep would be.
+                    started.gapBefore = previous.gapBefore
+                    started.voicedBefore = previous.voicedBefore
+                    started.sequenceStart = previous.sequenceStart
+                }
                 track = started
                 frames.clearContext()
             }
         } else {
             // Voiced frames outside tones: the greeting, or a person talking.
-            if frames.voiced { speechFrames += 1 }
+            if frames.voiced {
+                speechFrames += 1
+                let level = tone.bandEnergyDb
+                speechLevelDb += (level - speechLevelDb) * (level > speechLevelDb ? 0.2 : 0.005)
+            }
             if var current = track, now - current.lastFrame <= Int64(configuration.maxGapFrames) {
                 if frames.analysed { current.observe(frame: now, energyDb: tone.bandEnergyDb) }
                 track = current
@@ -140,7 +157,10 @@ public struct BeepDetector: Sendable {
             }
             track = current
         }
-        if !tone.isTonal && frames.voiced, recent.pending != nil { recent.pending?.voicedFrames += 1 }
+        // Voiced sound after a deferred tone counts against it when loud enough to be a voice or melody carrying on.
+        if !tone.isTonal && frames.voiced, let pending = recent.pending, tone.bandEnergyDb > pending.loudDb {
+            recent.pending?.voicedFrames += 1
+        }
         resolvePending(now: now, onEvent: onEvent, onRejection: onRejection)
         frames.holdOpen = track != nil || recent.pending != nil
     }
@@ -215,14 +235,22 @@ public struct BeepDetector: Sendable {
         {
             track.signalling = .none
         }
-        // A tone that takes over from a held tone within a few frames continues a melody or a word; a beep's first
-        // tone starts on its own (the rest of a multi-tone beep comes after the first has been reported).
-        if track.gapBefore <= Int64(configuration.maxSuccessionGapFrames)
-            && previousTrackFrames >= configuration.confirmFrames
-        {
+        // A tone that takes over within a few frames from a tone that was not steady continues a word or a glide;
+        // one that takes over from a steady tone may be a multi-tone beep's next tone, and is judged as such.
+        track.steady = true
+        if track.takesOver && track.sequenceStart == track.firstFrame {
             return reject(.succession, Double(track.gapBefore))
         }
+        if track.takesOver && track.signalling == .sitLater
+            && (previous.signalling == .sitFirst || previous.signalling == .sitLater)
+        {
+            sitUntilFrame = now + 200
+            return reject(.sit, frequency)
+        }
         let measured = measurements(of: track, odds: tonalLogOdds())
+        if measured.levelOverSpeechDb < configuration.minLevelOverSpeechDb {
+            return reject(.faint, measured.levelOverSpeechDb)
+        }
         onCandidate(
             TrackCandidate(
                 atMs: milliseconds(frame: now),
@@ -232,7 +260,11 @@ public struct BeepDetector: Sendable {
             )
         )
         let score = beepScore(measured)
-        if score < 0 { return reject(.notBeepLike, score) }
+        if score < 0 {
+            // A network tone the classifier doubted still marks a cadence (ringback heard over babble).
+            if track.signalling != .none { recent.remember(track, speechWindows: speechWindows) }
+            return reject(.notBeepLike, score)
+        }
         if musicOnLine {
             track.state = .watching
             track.quietOnly = true
@@ -265,10 +297,10 @@ public struct BeepDetector: Sendable {
     }
 
     /// Whether someone has spoken on the line: `speech_context_ms` of windows the classifier calls speech, or, for
-    /// voices unlike its training (wideband, other languages), three times as much voiced sound that is not music.
+    /// voices unlike its training (wideband, other languages), `voiced_context_ms` of voiced sound that is not music.
     private var greetingHeard: Bool {
         if speechClass != nil && speechWindows >= windows(ms: configuration.speechContextMs) { return true }
-        return Int64(speechFrames) >= 3 * frames(ms: configuration.speechContextMs) && !musicOnLine
+        return Int64(speechFrames) >= frames(ms: configuration.voicedContextMs) && !musicOnLine
     }
 
     /// Context windows that cover at least `ms` milliseconds.
@@ -287,9 +319,12 @@ public struct BeepDetector: Sendable {
     /// Whether the line has carried more music than speech: every tone must then end in quiet to count.
     private var musicOnLine: Bool { musicWindows > speechWindows }
 
-    /// Whether a track is beyond doubt at its first look: above the band where a voice's harmonic can dominate, steady
-    /// to a fraction of a hertz per hundred, pure, and classified as a tone with a margin.
+    /// Whether a track is beyond doubt at its first look. The track classifier, which weighs purity, steadiness,
+    /// frequency and context together, decides by its clear threshold alone; with the MFCC classifier only, the
+    /// track must also lie above the band where a voice's harmonic can dominate, be steady to a fraction of a hertz
+    /// per hundred, and pure.
     private func isClear(_ track: ToneTrack, lowest: Double, spread: Double, score: Double) -> Bool {
+        if model.trackClassifier != nil { return score >= clearMargin }
         let slope = abs(track.relativeSlopePerFrame) * Double(frames(ms: 100))
         return lowest >= configuration.lowBandHz && slope <= configuration.maxLowBandSlope
             && spread <= configuration.clearSpread * track.meanFrequencyHz
@@ -315,7 +350,14 @@ public struct BeepDetector: Sendable {
         m.logGapBefore = log1p(Double(min(track.gapBefore, 300)))
         m.mfccLogOdds = min(100, max(-100, odds))
         m.logSpeechWindows = log1p(Double(speechWindows))
+        m.logVoicedFrames = log1p(Double(speechFrames))
+        m.levelOverSpeechDb = levelOverSpeechDb(of: track)
         return m
+    }
+
+    /// A track's band level over the speech level tracked so far, in dB, clamped to ±40.
+    private func levelOverSpeechDb(of track: ToneTrack) -> Double {
+        min(40, max(-40, track.meanLevelDb - speechLevelDb))
     }
 
     /// How beep-like a track is, relative to the model's threshold (0 = on it): the track classifier's logit when
@@ -336,7 +378,12 @@ public struct BeepDetector: Sendable {
             track.state = .rejected
             return onRejection(rejection(reason, track: track, now: now, detail: detail))
         }
-        let score = beepScore(measurements(of: track, odds: tonalLogOdds()))
+        let measured = measurements(of: track, odds: tonalLogOdds())
+        if measured.levelOverSpeechDb < configuration.minLevelOverSpeechDb {
+            track.state = .rejected
+            return onRejection(rejection(.faint, track: track, now: now, detail: measured.levelOverSpeechDb))
+        }
+        let score = beepScore(measured)
         if score < 0 {
             track.state = .rejected
             return onRejection(rejection(.notBeepLike, track: track, now: now, detail: score))
@@ -364,11 +411,17 @@ public struct BeepDetector: Sendable {
     private mutating func endTrack(at now: Int64, onEvent: (BeepEvent) -> Void, onRejection: (ToneRejection) -> Void) {
         guard let ended = track else { return }
         track = nil
-        previousTrackEnd = ended.lastFrame
-        previousTrackFrames = ended.tonalFrames
+        previous = ended
         if ended.state == .watching {
             // Too short to be judged on its own: a beep if the line goes quiet after it.
-            recent.pending = PendingTone(track: ended, decideAt: now + frames(ms: configuration.quietAfterMs), needsQuiet: true)
+            // Sound within `quiet_margin_db` of the tone's level carries on from it; fainter sound is the line noise or
+            // music bed the tone stood out from.
+            recent.pending = PendingTone(
+                track: ended,
+                decideAt: now + frames(ms: configuration.quietAfterMs),
+                needsQuiet: true,
+                loudDb: ended.meanLevelDb - configuration.quietMarginDb
+            )
             return
         }
         guard ended.state == .deferred else { return }
@@ -420,6 +473,11 @@ public struct BeepDetector: Sendable {
         if pending.needsQuiet && pending.voicedFrames > configuration.maxVoicedAfter {
             return onRejection(rejection(.speechAround, track: pending.track, now: now, detail: Double(pending.voicedFrames)))
         }
+        // The whole tone, now it has ended: a note's loud attack may have passed the first look.
+        let level = levelOverSpeechDb(of: pending.track)
+        if level < configuration.minLevelOverSpeechDb {
+            return onRejection(rejection(.faint, track: pending.track, now: now, detail: level))
+        }
         report(&pending.track, now: now, score: 0, onEvent: onEvent, onRejection: onRejection)
     }
 
@@ -469,9 +527,10 @@ public struct BeepDetector: Sendable {
         return high + log(exp(a - high) + exp(b - high))
     }
 
-    /// The beep's start: the first tonal frame's end, less the part of the window a tone must fill to show.
+    /// The beep's start: the first tonal frame's end (of the first tone, for a multi-tone beep), less the part of
+    /// the window a tone must fill to show.
     private func onsetMs(of track: ToneTrack) -> Int64 {
-        max(0, milliseconds(frame: track.firstFrame) - Int64(configuration.onsetLagMs))
+        max(0, milliseconds(frame: track.sequenceStart) - Int64(configuration.onsetLagMs))
     }
 
     private func rejection(_ reason: ToneRejection.Reason, track: ToneTrack, now: Int64, detail: Double)

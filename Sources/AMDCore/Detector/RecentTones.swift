@@ -8,6 +8,9 @@ struct PendingTone: Sendable {
     var needsQuiet = false
     /// Voiced, non-tonal frames seen since the tone ended.
     var voicedFrames = 0
+    /// Band level (dB) above which a voiced frame counts in ``voicedFrames``; fainter sound is the background the
+    /// tone stood out from.
+    var loudDb = -Double.infinity
 }
 
 /// The last few tones judged on a stream, to recognise cadences (the same tone again and again), plus the one

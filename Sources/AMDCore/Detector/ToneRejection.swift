@@ -4,6 +4,8 @@ public struct ToneRejection: Sendable, Hashable, CustomStringConvertible {
     public enum Reason: String, Sendable, Hashable, CaseIterable {
         /// The classifier (MFCC statistics, Gaussian NB) found the sound more like speech, music or noise.
         case notBeepLike = "classifier"
+        /// The tone was far quieter than the speech on the line: a note of background music under a voice.
+        case faint
         /// The frequency wandered more than a beep's (a voice, an instrument's vibrato).
         case unstableFrequency = "unstable_frequency"
         /// The level beats like two close tones (ringback, dial tone) or warbles.

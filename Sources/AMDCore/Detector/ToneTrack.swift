@@ -40,6 +40,7 @@ struct ToneTrack: Sendable {
     private var secondCount = 0
     private var sumSecond = 0.0
     private var sumPurity = 0.0
+    private var sumLevelDb = 0.0
 
     /// Stages of a track's life.
     enum State: Sendable, Hashable {
@@ -59,6 +60,7 @@ struct ToneTrack: Sendable {
     /// Starts a track at `frame`.
     init(frame: Int64, tone: ToneFrame) {
         firstFrame = frame
+        sequenceStart = frame
         add(frame: frame, tone: tone)
     }
 
@@ -101,6 +103,7 @@ struct ToneTrack: Sendable {
             sumSecond += tone.secondFrequencyHz
         }
         sumPurity += tone.purity
+        sumLevelDb += tone.bandEnergyDb
         tonalFrames += 1
         lastFrame = frame
         lastFrequencyHz = tone.frequencyHz
@@ -125,6 +128,9 @@ struct ToneTrack: Sendable {
     var secondFrequencyHz: Double {
         secondCount * 2 > tonalFrames ? sumSecond / Double(secondCount) : 0
     }
+
+    /// Mean band level over the tonal frames, in dB relative to a full-scale sine.
+    var meanLevelDb: Double { sumLevelDb / Double(max(tonalFrames, 1)) }
 
     /// Mean purity over the track (0...1).
     var meanPurity: Double { sumPurity / Double(max(tonalFrames, 1)) }
@@ -152,6 +158,13 @@ struct ToneTrack: Sendable {
 
     /// Judged only by the quiet after it (music is on the line).
     var quietOnly = false
+    /// Passed the steadiness and signalling checks when judged: a steady tone, whatever was decided after. A tone
+    /// that takes over from it at once may be the next tone of a multi-tone beep.
+    var steady = false
+    /// Started within a few frames of a long tone's end (`max_succession_gap_frames`).
+    var takesOver = false
+    /// First frame of the multi-tone sequence this track continues, or its own first frame.
+    var sequenceStart: Int64 = 0
     /// Voiced, non-tonal frames in the 400 ms before the track's onset.
     var voicedBefore = 0
     /// Frames between the previous track's last tonal frame and this track's first.

@@ -21,6 +21,10 @@ public struct TrackMeasurements: Sendable, Hashable, Codable {
     public var mfccLogOdds = 0.0
     /// Natural log of 1 + the context windows the MFCC classifier called speech so far in the call.
     public var logSpeechWindows = 0.0
+    /// Natural log of 1 + the voiced frames outside tones so far in the call.
+    public var logVoicedFrames = 0.0
+    /// The tone's band level over the level of the speech heard so far, in dB (clamped to ±40).
+    public var levelOverSpeechDb = 0.0
 
     /// All zero.
     public init() {}
@@ -34,6 +38,8 @@ public struct TrackMeasurements: Sendable, Hashable, Codable {
         case logGapBefore = "log_gap_before"
         case mfccLogOdds = "mfcc_log_odds"
         case logSpeechWindows = "log_speech_windows"
+        case logVoicedFrames = "log_voiced_frames"
+        case levelOverSpeechDb = "level_over_speech_db"
     }
 
     /// The value of `feature`.
@@ -48,6 +54,8 @@ public struct TrackMeasurements: Sendable, Hashable, Codable {
         case .logGapBefore: logGapBefore
         case .mfccLogOdds: mfccLogOdds
         case .logSpeechWindows: logSpeechWindows
+        case .logVoicedFrames: logVoicedFrames
+        case .levelOverSpeechDb: levelOverSpeechDb
         }
     }
 }

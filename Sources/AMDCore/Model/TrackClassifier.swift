@@ -1,5 +1,6 @@
-/// A logistic regression over the measurements of a whole tone track: is this steady tone a voicemail beep, or a
-/// voice's held harmonic or a note of music?
+/// A logistic model over the measurements of a whole tone track: is this steady tone a voicemail beep, or a
+/// voice's held harmonic or a note of music? Its logit is a weighted sum of the standardised measurements, plus the
+/// leaves of boosted regression trees when the model has them (either part may be absent).
 ///
 /// The MFCC classifier sees the timbre of a few frames; this one sees what the tone analysis measured over the track
 /// and its surroundings (how pure and steady it is, what came just before it, how much speech the call has carried).
@@ -26,16 +27,25 @@ public struct TrackClassifier: Sendable, Hashable, Codable {
         case mfccLogOdds = "mfcc_log_odds"
         /// Natural log of 1 + the context windows the MFCC classifier called speech so far in the call.
         case logSpeechWindows = "log_speech_windows"
+        /// Natural log of 1 + the voiced frames outside tones so far in the call: how much was said (or played),
+        /// whatever the MFCC classifier made of it.
+        case logVoicedFrames = "log_voiced_frames"
+        /// The tone's band level over the level of the speech heard so far, in dB (clamped to ±40): a beep is
+        /// about as loud as the greeting, a note of background music well under the voice over it.
+        case levelOverSpeechDb = "level_over_speech_db"
     }
 
     /// The measurements used, in order.
     public var features: [Feature]
-    /// Mean of each measurement over the training tracks (the standardisation offset).
+    /// Mean of each measurement over the training tracks (the standardisation offset); empty without a linear part.
     public var mean: [Double]
-    /// Standard deviation of each measurement over the training tracks (the standardisation scale).
+    /// Standard deviation of each measurement over the training tracks (the standardisation scale); empty without a
+    /// linear part.
     public var scale: [Double]
-    /// Weight of each standardised measurement.
+    /// Weight of each standardised measurement; empty without a linear part.
     public var coefficients: [Double]
+    /// Regression trees whose leaves add to the logit, if any.
+    public var trees: BoostedTrees?
     /// Bias of the logit.
     public var intercept: Double
     /// Least logit for a track to count as a beep.
@@ -49,6 +59,7 @@ public struct TrackClassifier: Sendable, Hashable, Codable {
         mean: [Double],
         scale: [Double],
         coefficients: [Double],
+        trees: BoostedTrees? = nil,
         intercept: Double,
         threshold: Double,
         clearThreshold: Double
@@ -57,22 +68,36 @@ public struct TrackClassifier: Sendable, Hashable, Codable {
         self.mean = mean
         self.scale = scale
         self.coefficients = coefficients
+        self.trees = trees
         self.intercept = intercept
         self.threshold = threshold
         self.clearThreshold = clearThreshold
     }
 
     private enum CodingKeys: String, CodingKey {
-        case features, mean, scale, coefficients, intercept, threshold
+        case features, mean, scale, coefficients, trees, intercept, threshold
         case clearThreshold = "clear_threshold"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        features = try c.decode([Feature].self, forKey: .features)
+        mean = try c.decodeIfPresent([Double].self, forKey: .mean) ?? []
+        scale = try c.decodeIfPresent([Double].self, forKey: .scale) ?? []
+        coefficients = try c.decodeIfPresent([Double].self, forKey: .coefficients) ?? []
+        trees = try c.decodeIfPresent(BoostedTrees.self, forKey: .trees)
+        intercept = try c.decode(Double.self, forKey: .intercept)
+        threshold = try c.decode(Double.self, forKey: .threshold)
+        clearThreshold = try c.decode(Double.self, forKey: .clearThreshold)
     }
 
     /// The logit of "beep" for `measurements`. Allocates nothing.
     public func logit(_ measurements: TrackMeasurements) -> Double {
         var sum = intercept
-        for index in features.indices {
+        for index in coefficients.indices {
             sum += coefficients[index] * (measurements[features[index]] - mean[index]) / scale[index]
         }
+        if let trees { sum += trees.sum { measurements[features[$0]] } }
         return sum
     }
 
@@ -83,7 +108,12 @@ public struct TrackClassifier: Sendable, Hashable, Codable {
         guard Set(features).count == count else {
             throw .invalidField(field: "\(path).features", reason: "must not repeat a feature")
         }
-        for (name, array) in [("mean", mean), ("scale", scale), ("coefficients", coefficients)] {
+        guard !coefficients.isEmpty || trees != nil else {
+            throw .invalidField(field: "\(path).coefficients", reason: "must be given when there are no trees")
+        }
+        try trees?.validate(path: "\(path).trees", featureCount: count)
+        let linear = !(mean.isEmpty && scale.isEmpty && coefficients.isEmpty)
+        for (name, array) in [("mean", mean), ("scale", scale), ("coefficients", coefficients)] where linear {
             guard array.count == count else {
                 throw .invalidField(field: "\(path).\(name)", reason: "must have \(count) values, one per feature")
             }
