@@ -8,6 +8,7 @@ import UnixSignals
 
 /// The `amd-edge run` daemon: ingress, call hub, events, notification channels and HTTP API as one service group.
 ///
+/// Ingress: RTP over UDP (``RTPIngress``), ALSA capture devices (``ALSAIngress``) and the Vonage websocket.
 /// The Vonage websocket ingress (``VonageIngress``) adds its route (`--ws-path`, `/socket`) to the API server;
 /// other websocket routes can come through a ``WebSocketRouteHook``. ``control`` stays usable from other tasks
 /// while it runs (ports, hub, shutdown).
@@ -43,14 +44,18 @@ package struct Daemon: Sendable {
 
     /// Runs until a graceful shutdown (``DaemonControl/shutdown()`` or, with `handleSignals`, SIGTERM/SIGINT).
     ///
-    /// Shutdown goes in reverse order of start: the RTP ingress stops (ending its calls), the retention sweeper
-    /// stops, websocket and long-poll clients are released, the HTTP server closes, and the UDP and webhook
-    /// notifiers deliver what is queued within `--shutdown-timeout`.
+    /// Shutdown goes in reverse order of start: the ALSA and RTP ingresses stop (ending their calls), the retention
+    /// sweeper stops, websocket and long-poll clients are released, the HTTP server closes, and the UDP and webhook
+    /// notifiers deliver what is queued within `--shutdown-timeout`. A `--alsa` device that cannot be opened makes
+    /// this throw its ``ALSACaptureError``.
     package func run(handleSignals: Bool = false) async throws {
         let configuration = configuration
         let control = control
         defer { control.stopped() }
         var services: [any Service] = []
+        // ALSA devices are opened before anything listens: one that cannot be opened stops the start here.
+        let alsa = try await ALSAIngress.open(
+            devices: configuration.alsa, sink: control.hub, metrics: control.metrics, logger: logger)
         let deadline = configuration.shutdownTimeout
         if !configuration.notifyUDP.isEmpty {
             services.append(
@@ -85,6 +90,8 @@ package struct Daemon: Sendable {
             RTPIngress(configuration: configuration, hub: control.hub, metrics: control.metrics, logger: logger) {
                 control.rtpBound($0)
             })
+        // After the RTP ingress, so it stops first: its calls end while the channels still deliver.
+        services.append(alsa)
         var groupConfiguration = ServiceGroupConfiguration(
             services: services,
             gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
@@ -92,11 +99,15 @@ package struct Daemon: Sendable {
         groupConfiguration.maximumGracefulShutdownDuration = deadline + .seconds(5)
         let group = ServiceGroup(configuration: groupConfiguration)
         if control.setShutdown({ await group.triggerGracefulShutdown() }) {
+            await alsa.stop()
             return
         }
         logger.info(
             "amd-edge running",
-            metadata: ["http": "\(configuration.http)", "rtp": "\(configuration.rtp.map(\.description))"])
+            metadata: [
+                "http": "\(configuration.http)", "rtp": "\(configuration.rtp.map(\.description))",
+                "alsa": "\(configuration.alsa)",
+            ])
         try await group.run()
         logger.info("amd-edge stopped")
     }

@@ -4,18 +4,24 @@ import Foundation
 import Logging
 import Synchronization
 
-/// `amd-edge run`: the daemon. Mirrored RTP and Vonage websockets in; beep events out over the status API,
-/// long-poll, websocket, UDP and webhooks.
+/// `amd-edge run`: the daemon. Mirrored RTP, Vonage websockets and ALSA capture devices in; beep events out over
+/// the status API, long-poll, websocket, UDP and webhooks.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the detection daemon: RTP over UDP and Vonage websockets in, call status and beep events out.",
+        abstract:
+            "Run the detection daemon: RTP over UDP, Vonage websockets and ALSA capture in, call status and beeps out.",
         discussion: """
             Every option can also be set in a JSON config file (--config) under the option's name without dashes,
             e.g. {"rtp": ["0.0.0.0:40000-40099"], "max-calls": 500, "webhook": ["http://ctl:9000/amd"]}.
             Flags override the file. The API token can also come from AMD_EDGE_API_TOKEN.
             Vonage Voice API calls connect (NCCO "connect" to a websocket) to ws://HOST:PORT/socket on the --http
             address; that route needs no token.
+            --alsa captures ALSA PCM devices (line capture such as hw:1,0 or plughw:1,0), one call per device, as
+            16-bit mono at 16000 Hz or the device's nearest of 8000, 44100 or 48000 Hz. Call ids are alsa-DEVICE
+            (alsa-plughw-1-0). A device that cannot be opened stops the daemon at start with its reason; a device that
+            fails later ends only its call. In a list, a comma followed by a number or KEY=VALUE continues the
+            device's name: --alsa hw:1,0,plughw:CARD=PCH,DEV=0 is two devices.
             SIGTERM or SIGINT shuts down gracefully.
             """
     )
@@ -84,10 +90,13 @@ struct RunCommand: ParsableCommand {
         name: .customLong("ws-idle-timeout"), help: "Close a Vonage websocket after this long silent (default 10s).")
     var wsIdleTimeout: String?
 
+    @Option(help: "ALSA capture devices DEVICE[,DEVICE...] to monitor, one call each (e.g. plughw:1,0); repeatable.")
+    var alsa: [String] = []
+
     /// The flags given, by config key.
     var flags: [String: [String]] {
         var flags: [String: [String]] = [
-            "rtp": rtp, "rtp-allow": rtpAllow, "notify-udp": notifyUDP, "webhook": webhook,
+            "rtp": rtp, "rtp-allow": rtpAllow, "notify-udp": notifyUDP, "webhook": webhook, "alsa": alsa,
         ]
         let singles: [(String, String?)] = [
             ("http", http), ("idle-timeout", idleTimeout), ("max-calls", maxCalls), ("retention", retention),

@@ -56,12 +56,36 @@ struct ServerConfigurationTests {
         }
     }
 
+    @Test func alsaDevicesKeepTheirOwnCommas() throws {
+        #expect(ServerConfiguration.alsaDevices(parsing: "hw:1,0") == ["hw:1,0"])
+        #expect(ServerConfiguration.alsaDevices(parsing: "hw:1,0,plughw:2,0") == ["hw:1,0", "plughw:2,0"])
+        let named = ServerConfiguration.alsaDevices(parsing: "plughw:CARD=PCH,DEV=0,default")
+        #expect(named == ["plughw:CARD=PCH,DEV=0", "default"])
+        #expect(ServerConfiguration.alsaDevices(parsing: "hw:1,0,0") == ["hw:1,0,0"], "card, device, subdevice")
+        #expect(ServerConfiguration.alsaDevices(parsing: "file:FILE=/tmp/a=b.raw") == ["file:FILE=/tmp/a=b.raw"])
+        for bad in ["", "hw:1,,hw:2", "hw:1,0,", "plug hw:1"] {
+            #expect(ServerConfiguration.alsaDevices(parsing: bad) == nil, "\(bad)")
+        }
+        let file = Data(#"{"alsa":["hw:1,0","plughw:2,0,dsnoop:3"]}"#.utf8)
+        let fromFile = try ServerConfiguration.resolve(fileData: file, flags: [:])
+        #expect(fromFile.alsa == ["hw:1,0", "plughw:2,0", "dsnoop:3"])
+        let flags = try ServerConfiguration.resolve(fileData: file, flags: ["alsa": ["hw:4,0", "default"]])
+        #expect(flags.alsa == ["hw:4,0", "default"])
+        #expect(try ServerConfiguration.resolve(fileData: nil, flags: [:]).alsa.isEmpty)
+        #expect {
+            _ = try ServerConfiguration.resolve(fileData: nil, flags: ["alsa": ["hw:1,0", "plughw:2,0,hw:1,0"]])
+        } throws: { error in
+            "\(error)".contains("--alsa") && "\(error)".contains("\"hw:1,0\" is listed twice")
+        }
+    }
+
     @Test func theExampleConfigParses() throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("deploy/amd-edge.example.json")
         let config = try ServerConfiguration.resolve(fileData: Data(contentsOf: url), flags: [:])
         #expect(config.rtp.first?.ports == 40000...40019)
         #expect(config.webhooks.count == 1 && config.notifyUDP.count == 1)
+        #expect(config.alsa.isEmpty, "the example captures no sound card unless asked to")
     }
 
     @Test func addressesAndNetworks() throws {

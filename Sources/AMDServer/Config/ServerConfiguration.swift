@@ -46,12 +46,15 @@ package struct ServerConfiguration: Sendable {
     package var wsMaxMessageBytes = 64 * 1024
     /// A Vonage websocket is closed (1008) after this long without a message (`--ws-idle-timeout`).
     package var wsIdleTimeout: Duration = .seconds(10)
+    /// ALSA PCM capture devices to monitor, one call each (`--alsa`, repeatable, each a comma-separated list; see
+    /// ``alsaDevices(parsing:)``).
+    package var alsa: [String] = []
 
     /// The keys a config file may have, which are also the flags' names.
     package static let keys: [String] = [
         "http", "rtp", "rtp-allow", "idle-timeout", "max-calls", "retention", "max-ended-calls", "notify-udp",
         "webhook", "webhook-queue", "webhook-attempts", "webhook-timeout", "api-token", "max-body",
-        "event-history", "log-level", "shutdown-timeout", "ws-path", "ws-max-message", "ws-idle-timeout",
+        "event-history", "log-level", "shutdown-timeout", "ws-path", "ws-max-message", "ws-idle-timeout", "alsa",
     ]
 
     /// The defaults.
@@ -171,6 +174,19 @@ package struct ServerConfiguration: Sendable {
             let value = try duration()
             guard value > .zero else { throw fail("expected a duration above zero") }
             wsIdleTimeout = value
+        case "alsa":
+            var devices: [String] = []
+            for text in values {
+                guard let list = Self.alsaDevices(parsing: text) else {
+                    throw fail(
+                        "expected ALSA device names separated by commas (e.g. hw:1,0,plughw:2,0), got \"\(text)\"")
+                }
+                for device in list {
+                    guard !devices.contains(device) else { throw fail("device \"\(device)\" is listed twice") }
+                    devices.append(device)
+                }
+            }
+            alsa = devices
         default: break
         }
     }
@@ -180,6 +196,31 @@ package struct ServerConfiguration: Sendable {
     package static func isValidWebSocketPath(_ path: String) -> Bool {
         guard path.hasPrefix("/"), path.utf8.count <= 256, path != "/v1", !path.hasPrefix("/v1/") else { return false }
         return path.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
+    }
+
+    /// Splits `DEVICE[,DEVICE...]` into ALSA PCM names; `nil` when a name is empty or has spaces or control
+    /// characters, or when there are more than 64.
+    ///
+    /// ALSA names hold commas themselves (`hw:1,0`, `plughw:CARD=PCH,DEV=0`), so a comma starts a new device only
+    /// when what follows is not an argument of the previous one: a piece that is a number (`0`) or a `KEY=VALUE`
+    /// (`DEV=0`, with no `:` before its `=`) stays with the device before it. So `hw:1,0,plughw:2,0` is two devices,
+    /// `plughw:CARD=PCH,DEV=0,default` two as well.
+    package static func alsaDevices(parsing text: String) -> [String]? {
+        var devices: [String] = []
+        for piece in text.split(separator: ",", omittingEmptySubsequences: false) {
+            guard !piece.isEmpty, piece.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else { return nil }
+            let isNumber = piece.allSatisfy(\.isASCII) && piece.allSatisfy(\.isNumber)
+            var isKeyValue = false
+            if let equals = piece.firstIndex(of: "=") {
+                isKeyValue = piece.firstIndex(of: ":").map { equals < $0 } ?? true
+            }
+            if let last = devices.indices.last, isNumber || isKeyValue {
+                devices[last] += ",\(piece)"
+            } else {
+                devices.append(String(piece))
+            }
+        }
+        return devices.count <= 64 ? devices : nil
     }
 
     /// Parses `"5"`, `"2.5"`, `"250ms"`, `"5s"`, `"10m"`, `"1h"`; `nil` when malformed or negative.

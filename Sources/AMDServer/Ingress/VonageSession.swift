@@ -22,33 +22,6 @@ package struct VonageSession: Sendable {
         case ignored
     }
 
-    /// The open call's streaming state, sized when the header arrives.
-    private struct Stream: Sendable {
-        let callID: String
-        let sampleRate: Int
-        var detector: StreamDetector
-        var samples: Int64 = 0
-        var frames: Int64 = 0
-        /// `audioMs` of the last counters report to the sink.
-        var reportedAudioMs: Int64 = 0
-
-        var counters: CallCounters {
-            CallCounters(audioMs: samples * 1000 / Int64(sampleRate), packets: frames)
-        }
-
-        mutating func process(_ bytes: UnsafeRawBufferPointer, sink: any CallSink) {
-            samples += Int64(bytes.count / 2)
-            frames += 1
-            let counters = counters
-            let callID = callID
-            detector.process(bytes) { event in sink.beep(callID, event: event, counters: counters) }
-            if counters.audioMs - reportedAudioMs >= VonageSession.reportIntervalMs {
-                reportedAudioMs = counters.audioMs
-                sink.update(callID, counters: counters)
-            }
-        }
-    }
-
     /// Counters are sent to the sink every this many stream milliseconds.
     package static let reportIntervalMs: Int64 = 500
 
@@ -66,7 +39,8 @@ package struct VonageSession: Sendable {
     package private(set) var ignoredMessages = 0
     /// Whether ``end(reason:)`` was called.
     package private(set) var isEnded = false
-    private var stream: Stream?
+    /// The open call's streaming state, sized when the header arrives.
+    private var stream: PCMCallStream?
 
     /// Creates the state of a connection that has received nothing yet.
     /// - Parameters:
@@ -104,7 +78,7 @@ package struct VonageSession: Sendable {
             metadata: header.metadata)
         guard let id = sink.open(descriptor) else { throw .callLimit }
         self.header = header
-        stream = Stream(callID: id, sampleRate: header.sampleRate, detector: detector)
+        stream = PCMCallStream(callID: id, sampleRate: header.sampleRate, detector: detector)
         return .connected(callID: id)
     }
 
@@ -118,7 +92,7 @@ package struct VonageSession: Sendable {
         guard stream != nil else { throw .audioBeforeHeader(bytes: bytes.count) }
         guard bytes.count % 2 == 0 else { throw .oddByteCount(bytes.count) }
         let sink = sink
-        stream?.process(bytes, sink: sink)
+        stream?.process(bytes, sink: sink, reportIntervalMs: Self.reportIntervalMs)
     }
 
     /// Ends the call, if one is open, with its final counters; later calls do nothing.

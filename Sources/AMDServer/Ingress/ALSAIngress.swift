@@ -1,0 +1,210 @@
+import AMDCore
+import Foundation
+package import Logging
+import Metrics
+import ServiceLifecycle
+import Synchronization
+
+/// Captures every `--alsa` device (hardware line capture: `hw:1,0`, `plughw:1,0`, …), one call per device.
+///
+/// Each device is read by a thread of its own, since its loop blocks (in `snd_pcm_wait`) and has no place on an
+/// event loop or the concurrency pool. The thread opens the device (``ALSACapture``: S16_LE mono, 16 kHz or what
+/// the device has among ``ALSACapture/supportedSampleRates``), opens the call on the ``CallSink`` (ingress `alsa`,
+/// source the device name, codec `L16/<rate>`, id ``callID(device:)``) and feeds each period to the call's
+/// ``StreamDetector``, which it owns (``ALSAIngressStream``), so the per-period path takes no lock and allocates
+/// nothing. Beeps go to the sink at once, counters every ``reportIntervalMs`` of stream time.
+///
+/// The devices are opened by ``open(devices:sink:metrics:logger:)`` before the daemon listens: one that cannot be
+/// opened makes it throw its ``ALSACaptureError`` (naming the device and libasound's reason) and the daemon does
+/// not start. A device failing later ends only its own call (`end_reason` `device_error`), with an error log and
+/// `amd_alsa_errors_total`; the other devices go on. A device whose call the hub refuses (`--max-calls`) is logged
+/// and closed again. libasound's file plugin, which tests use as a device, never ends (past its input it reads as
+/// silence); a real device ends only by failing. At a graceful shutdown (or cancellation) ``run()`` asks every
+/// thread to stop; each sees it within one read timeout (``readTimeoutMs``), ends its call (`shutdown`) and closes
+/// its device.
+package struct ALSAIngress: Service {
+    /// The longest one read waits for a period, in milliseconds: how late a thread may notice a shutdown.
+    static let readTimeoutMs: Int32 = 100
+    /// Counters are sent to the sink (and metrics updated) every this many stream milliseconds.
+    static let reportIntervalMs: Int64 = 500
+
+    /// The devices captured, as given to `snd_pcm_open`.
+    package let devices: [String]
+    let sink: any CallSink
+    let metrics: ServerMetrics
+    let logger: Logger
+    private let stopRequest = StopRequest()
+    /// One task per device, finishing when the device's thread ends.
+    private var threads: [Task<Void, Never>] = []
+
+    private init(devices: [String], sink: any CallSink, metrics: ServerMetrics, logger: Logger) {
+        self.devices = devices
+        self.sink = sink
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Opens every device, each on its own capture thread, and starts capturing; returns once all are open.
+    ///
+    /// Throws the ``ALSACaptureError`` (or the detector's error) of the first device in the list that cannot be set
+    /// up, after stopping the others (any call already opened ends with `shutdown`).
+    /// - Parameters:
+    ///   - devices: ALSA PCM names, one call each.
+    ///   - sink: where the calls are reported (the daemon's hub).
+    ///   - metrics: the daemon's metrics, for `amd_alsa_*` and the detector's time.
+    ///   - logger: the daemon's logger.
+    package static func open(
+        devices: [String], sink: any CallSink, metrics: ServerMetrics, logger: Logger
+    ) async throws -> ALSAIngress {
+        var ingress = ALSAIngress(devices: devices, sink: sink, metrics: metrics, logger: logger)
+        let (starts, reportStart) = AsyncStream.makeStream(of: (index: Int, error: (any Error)?).self)
+        let starter = ingress
+        ingress.threads = devices.enumerated().map { index, device in
+            Task { await starter.runThread(device: device) { reportStart.yield((index, $0)) } }
+        }
+        guard !devices.isEmpty else { return ingress }
+        // The failure of the first device in the list, whichever thread reports first.
+        var failure: (index: Int, error: any Error)?
+        var reported = 0
+        for await start in starts {
+            if let error = start.error, start.index < failure?.index ?? Int.max { failure = (start.index, error) }
+            reported += 1
+            if reported == devices.count { break }
+        }
+        guard failure == nil, reported == devices.count else {
+            await ingress.stop()
+            throw failure?.error ?? CancellationError()
+        }
+        logger.info("ALSA capture running", metadata: ["alsa.devices": "\(devices)"])
+        return ingress
+    }
+
+    /// Captures until a graceful shutdown or cancellation, then stops every device and waits for its thread.
+    package func run() async {
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                for thread in threads { await thread.value }
+            } onGracefulShutdown: {
+                stopRequest.request()
+            }
+        } onCancel: {
+            stopRequest.request()
+        }
+        // Every device may have ended on its own (device errors); a service that returns would stop the daemon,
+        // so stay until it stops.
+        try? await gracefulShutdown()
+        await stop()
+    }
+
+    /// Asks every capture thread to end its call and close its device, and waits until they have.
+    package func stop() async {
+        stopRequest.request()
+        for thread in threads { await thread.value }
+    }
+
+    /// The id the ingress proposes for a device's call: `alsa-` and the device name with every character an id
+    /// cannot hold (anything but `A-Z a-z 0-9 - _ . ~`) replaced by `-`, e.g. `alsa-plughw-1-0`.
+    ///
+    /// The hub takes it unless a registration names the device or the id is in use (then it gives its own).
+    package static func callID(device: String) -> String {
+        let safe = device.unicodeScalars.map { scalar -> Character in
+            switch scalar {
+            case "a"..."z", "A"..."Z", "0"..."9", "-", "_", ".", "~": Character(scalar)
+            default: "-"
+            }
+        }
+        return String(("alsa-" + String(safe)).prefix(128))
+    }
+
+    /// Runs the capture of `device` on a new thread and returns when the thread ends.
+    private func runThread(device: String, started: @escaping @Sendable ((any Error)?) -> Void) async {
+        await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
+            let thread = Thread {
+                self.capture(device: device, stop: stopRequest, started: started)
+                finished.resume()
+            }
+            thread.name = "amd-edge alsa \(device)"
+            thread.start()
+        }
+    }
+
+    /// Captures `device` on the calling thread until `stop` is requested or the device fails; calls `started`
+    /// exactly once, with the error when the device or its detector could not be set up.
+    private func capture(device: String, stop: StopRequest, started: ((any Error)?) -> Void) {
+        var capture: ALSACapture
+        do {
+            capture = try ALSACapture(device: device)
+        } catch {
+            started(error)
+            return
+        }
+        let detector: StreamDetector
+        do {
+            detector = try StreamDetector(encoding: .linear16, sampleRate: capture.sampleRate)
+        } catch {
+            started(error)
+            return
+        }
+        var logger = logger
+        logger[metadataKey: "alsa.device"] = "\(device)"
+        let codec = "L16/\(capture.sampleRate)"
+        let descriptor = CallDescriptor(
+            ingress: .alsa, source: device, codec: codec, proposedID: Self.callID(device: device))
+        guard let callID = sink.open(descriptor) else {
+            logger.error("ALSA capture not started: the daemon is at its call limit (--max-calls)")
+            started(nil)
+            return
+        }
+        started(nil)
+        logger.info(
+            "ALSA capture started",
+            metadata: ["call": "\(callID)", "codec": "\(codec)", "alsa.period_frames": "\(capture.periodFrames)"])
+        let deviceMetrics = ALSAMetrics(device: device, metrics: metrics)
+        var stream = ALSAIngressStream(
+            call: PCMCallStream(callID: callID, sampleRate: capture.sampleRate, detector: detector))
+        var overruns = 0
+        var failure: ALSACaptureError?
+        while !stop.isRequested {
+            do {
+                _ = try capture.read(timeoutMs: Self.readTimeoutMs) { period in
+                    stream.process(period, sink: sink, metrics: metrics, deviceMetrics: deviceMetrics)
+                }
+            } catch {
+                failure = error
+                break
+            }
+            if capture.overruns != overruns {
+                deviceMetrics.overruns.increment(by: capture.overruns - overruns)
+                overruns = capture.overruns
+                logger.warning(
+                    "ALSA capture overrun: audio was lost",
+                    metadata: ["call": "\(callID)", "alsa.overruns": "\(overruns)"])
+            }
+        }
+        stream.flushMetrics(metrics, deviceMetrics: deviceMetrics)
+        if let failure {
+            deviceMetrics.errors.increment()
+            logger.error("ALSA capture failed; its call ends", metadata: ["call": "\(callID)", "error": "\(failure)"])
+            sink.close(callID, counters: stream.call.counters, reason: failure.endReason)
+        } else {
+            sink.close(callID, counters: stream.call.counters, reason: "shutdown")
+            logger.debug(
+                "ALSA capture stopped",
+                metadata: [
+                    "call": "\(callID)", "audio_ms": "\(stream.call.counters.audioMs)",
+                    "alsa.overruns": "\(overruns)",
+                ])
+        }
+    }
+}
+
+/// A stop request shared by the ingress and its capture threads, which check it between reads.
+private final class StopRequest: Sendable {
+    private let requested = Atomic(false)
+
+    /// Whether a stop was requested.
+    var isRequested: Bool { requested.load(ordering: .acquiring) }
+
+    /// Asks every capture thread to end its call and close its device.
+    func request() { requested.store(true, ordering: .releasing) }
+}
