@@ -60,7 +60,7 @@ def lvl(x, rel_db):
 def pick_channel(rng):
     noise = str(rng.choice(["white", "pink", "brown", "babble"], p=[0.3, 0.3, 0.2, 0.2]))
     snr = round(float(rng.uniform(10, 40)), 1)
-    level = float(rng.uniform(-30, -16))
+    level = float(rng.uniform(-34, -12))
     law = "ulaw" if rng.random() < 0.5 else "alaw"
     loss = float(rng.uniform(0.01, 0.03)) if rng.random() < 1 / 3 else 0.0
     return noise, snr, level, law, loss
@@ -111,7 +111,7 @@ def clip_beep(S, rng):
     pre = float(rng.uniform(0, L - bd))
     n = int(round(L * SR))
     x = np.zeros(n)
-    rel = float(rng.uniform(-12, 6))  # beep vs. greeting level
+    rel = float(rng.uniform(-14, 16))  # beep vs. greeting level
     s0 = int(round(pre * SR))
     x[s0:s0 + len(b.x)] += lvl(b.x, rel)[: n - s0]
     ctx = ""
@@ -347,7 +347,7 @@ def call_machine(S, rng, notes, with_beep):
     if with_beep:
         tl.pause(float(rng.uniform(0, 1.5)))
         b = T.make_beep(rng, S.ast_beep)
-        rel = float(rng.uniform(-12, 6))
+        rel = float(rng.uniform(-14, 16))
         on = tl.add(lvl(b.x, rel))
         beep = (on, on + b.end_s, b.freqs)
         notes.insert(1, f"beep {b.style} {rel:+.1f}dB rel speech ({b.desc})")
