@@ -77,8 +77,11 @@ public struct BeepDetector: Sendable {
         onRejection: (ToneRejection) -> Void = { _ in },
         onCandidate: (TrackCandidate) -> Void = { _ in }
     ) {
-        for sample in samples where frames.push(sample) {
-            handleFrame(onEvent: onEvent, onRejection: onRejection, onCandidate: onCandidate)
+        var index = 0
+        while index < samples.count {
+            let (next, completed) = frames.push(samples, from: index)
+            index = next
+            if completed { handleFrame(onEvent: onEvent, onRejection: onRejection, onCandidate: onCandidate) }
         }
         sampleCount += Int64(samples.count)
     }

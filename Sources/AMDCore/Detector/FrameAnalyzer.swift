@@ -94,23 +94,43 @@ public struct FrameAnalyzer: Sendable {
         statisticIsMean = specification.statistics.map { $0 == "mean" }
     }
 
-    /// Adds one sample; returns true when it completes a frame, whose results are then in ``tone``, ``voiced`` and
-    /// ``analysed``.
-    @inline(__always)
-    public mutating func push(_ sample: Int16) -> Bool {
-        // Dither at −80 dBFS RMS: a digital tone on a digitally silent line would otherwise give log-mel bands of
-        // −100 dB, MFCCs far outside anything the classifier saw.
-        ditherState = ditherState &* 1_664_525 &+ 1_013_904_223
-        let dither = Float(Int32(bitPattern: ditherState)) * Self.ditherScale
-        ring[ringWrite] = Float(sample) * (1.0 / 32768.0) + dither
-        ringWrite += 1
-        if ringWrite == Self.longWindow { ringWrite = 0 }
-        hopSamples[hopFill] = sample
-        hopFill += 1
-        guard hopFill == hop else { return false }
+    /// Adds samples from `samples[start...]` until one completes a frame (whose results are then in ``tone``,
+    /// ``voiced`` and ``analysed``) or the buffer ends; returns the index after the last sample taken and whether
+    /// a frame was completed. The per-sample work (dither, ring, hop buffer) runs with the buffers borrowed once.
+    public mutating func push(_ samples: UnsafeBufferPointer<Int16>, from start: Int) -> (next: Int, completed: Bool) {
+        let take = min(hop - hopFill, samples.count - start)
+        guard take > 0 else { return (start, false) }
+        var write = ringWrite
+        var state = ditherState
+        let fill = hopFill
+        ring.withUnsafeMutableBufferPointer { ring in
+            hopSamples.withUnsafeMutableBufferPointer { hopSamples in
+                for i in 0..<take {
+                    let sample = samples[start + i]
+                    // Dither at −80 dBFS RMS: a digital tone on a digitally silent line would otherwise give log-mel
+                    // bands of −100 dB, MFCCs far outside anything the classifier saw.
+                    state = state &* 1_664_525 &+ 1_013_904_223
+                    let dither = Float(Int32(bitPattern: state)) * Self.ditherScale
+                    ring[write] = Float(sample) * (1.0 / 32768.0) + dither
+                    write += 1
+                    if write == Self.longWindow { write = 0 }
+                    hopSamples[fill + i] = sample
+                }
+            }
+        }
+        ringWrite = write
+        ditherState = state
+        hopFill += take
+        guard hopFill == hop else { return (start + take, false) }
         hopFill = 0
         completeFrame()
-        return true
+        return (start + take, true)
+    }
+
+    /// Adds one sample; returns true when it completes a frame, whose results are then in ``tone``, ``voiced`` and
+    /// ``analysed``.
+    public mutating func push(_ sample: Int16) -> Bool {
+        withUnsafePointer(to: sample) { push(UnsafeBufferPointer(start: $0, count: 1), from: 0).completed }
     }
 
     private mutating func completeFrame() {
