@@ -24,15 +24,13 @@ from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-# Every measurement `amd-edge eval --tracks` writes, and those the shipped model uses.
+# Every measurement `amd-edge eval --tracks` writes.
 FEATURES = ["log_frequency", "purity", "spread_permille", "glide", "level_wobble_db", "voiced_before",
-            "log_gap_before", "mfcc_log_odds", "log_speech_windows", "log_voiced_frames", "level_over_speech_db"]
-DEFAULT_FEATURES = [f for f in FEATURES if f != "log_voiced_frames"]
+            "log_gap_before", "mfcc_log_odds", "log_speech_windows", "level_over_speech_db"]
 
 
 def load(paths, features):
-    """Measurements, labels, a group per call (tracks of one call never straddle a cross-validation split), and
-    each track's frequency in Hz."""
+    """Measurements, labels, and a group per call (tracks of one call never straddle a cross-validation split)."""
     rows, calls = [], []
     for index, path in enumerate(paths):
         with open(path) as f:
@@ -45,8 +43,7 @@ def load(paths, features):
     x = np.array([[r[k] for k in features] for r in rows], dtype=float)
     y = np.array([bool(r["beep"]) for r in rows])
     groups = np.unique(calls, return_inverse=True)[1]
-    frequency_hz = np.array([r["frequency_hz"] for r in rows], dtype=float)
-    return x, y, groups, frequency_hz
+    return x, y, groups
 
 
 def fit_linear(x, y, c):
@@ -66,58 +63,37 @@ def fit_linear(x, y, c):
     return form, lambda rows: clf.decision_function((rows - mean) / scale)
 
 
-def trees_form(classifiers, x):
-    """The flat node arrays of fitted binary GradientBoostingClassifiers, leaves scaled by their learning rate and
-    divided by their number, and the intercept that makes the sum equal the mean of their decision_function."""
+def trees_form(clf, x):
+    """The flat node arrays of a fitted binary GradientBoostingClassifier, leaves scaled by its learning rate, and
+    the intercept that makes their sum equal its decision_function."""
     feature, threshold, left, right, value, roots = [], [], [], [], [], []
-    intercept = 0.0
-    share = 1 / len(classifiers)
-    for clf in classifiers:
-        for estimator in clf.estimators_[:, 0]:
-            tree = estimator.tree_
-            offset = len(feature)
-            roots.append(offset)
-            for node in range(tree.node_count):
-                leaf = tree.children_left[node] < 0
-                feature.append(-1 if leaf else int(tree.feature[node]))
-                threshold.append(0.0 if leaf else float(tree.threshold[node]))
-                left.append(-1 if leaf else offset + int(tree.children_left[node]))
-                right.append(-1 if leaf else offset + int(tree.children_right[node]))
-                value.append(float(share * clf.learning_rate * tree.value[node][0][0]) if leaf else 0.0)
-        sums = sum(clf.learning_rate * e.predict(x[:1]) for e in clf.estimators_[:, 0])
-        intercept += share * float(clf.decision_function(x[:1])[0] - sums[0])
+    for estimator in clf.estimators_[:, 0]:
+        tree = estimator.tree_
+        offset = len(feature)
+        roots.append(offset)
+        for node in range(tree.node_count):
+            leaf = tree.children_left[node] < 0
+            feature.append(-1 if leaf else int(tree.feature[node]))
+            threshold.append(0.0 if leaf else float(tree.threshold[node]))
+            left.append(-1 if leaf else offset + int(tree.children_left[node]))
+            right.append(-1 if leaf else offset + int(tree.children_right[node]))
+            value.append(float(clf.learning_rate * tree.value[node][0][0]) if leaf else 0.0)
+    sums = sum(clf.learning_rate * e.predict(x[:1]) for e in clf.estimators_[:, 0])
+    intercept = float(clf.decision_function(x[:1])[0] - sums[0])
     nodes = {"feature": feature, "threshold": threshold, "left": left, "right": right, "value": value,
              "roots": roots}
     return nodes, intercept
 
 
-# Frequency bands (Hz) inside which beep and other tracks weigh the same, so that the trees learn what tells a beep
-# from a voice's harmonic or a network tone at each pitch, rather than that low tones are seldom beeps in training.
-BANDS_HZ = [400, 450, 500, 600, 700, 900, 1200, 1600, 2000]
-
-
-def balanced_weights(frequency_hz, y, by_band):
-    """Sample weights giving beep and other tracks equal total weight overall, or within each frequency band."""
-    band = np.digitize(frequency_hz, BANDS_HZ) if by_band else np.zeros(len(y), dtype=int)
-    weight = np.ones(len(y))
-    for b in np.unique(band):
-        inside = band == b
-        share = y[inside].mean()
-        if 0 < share < 1:
-            weight[inside & y] = 0.5 / share * inside.mean()
-            weight[inside & ~y] = 0.5 / (1 - share) * inside.mean()
-    return weight
-
-
-def fit_trees(x, y, weight, n, depth, rate, bags):
-    """Gradient-boosted trees with the given sample weights, averaged over `bags` fits on different random
-    subsamples (a steadier decision than any one fit); returns the model-file form and its decision function."""
-    fits = [GradientBoostingClassifier(n_estimators=n, max_depth=depth, learning_rate=rate, subsample=0.8,
-                                       random_state=seed).fit(x, y, sample_weight=weight) for seed in range(bags)]
-    nodes, intercept = trees_form(fits, x)
-    importance = np.mean([clf.feature_importances_ for clf in fits], axis=0)
-    form = {"trees": nodes, "intercept": intercept, "_importance": importance}
-    return form, lambda rows: np.mean([clf.decision_function(rows) for clf in fits], axis=0)
+def fit_trees(x, y, n, depth, rate):
+    """Gradient-boosted trees, beep and other tracks weighted equally; returns the model-file form and its decision
+    function."""
+    weight = np.where(y, 0.5 / y.mean(), 0.5 / (1 - y.mean()))
+    clf = GradientBoostingClassifier(n_estimators=n, max_depth=depth, learning_rate=rate, subsample=0.8,
+                                     random_state=0).fit(x, y, sample_weight=weight)
+    nodes, intercept = trees_form(clf, x)
+    form = {"trees": nodes, "intercept": intercept, "_importance": clf.feature_importances_}
+    return form, clf.decision_function
 
 
 def main():
@@ -129,10 +105,7 @@ def main():
     ap.add_argument("--trees", type=int, default=300, help="number of boosted trees")
     ap.add_argument("--depth", type=int, default=3, help="depth of each tree")
     ap.add_argument("--learning-rate", type=float, default=0.1, help="boosting learning rate")
-    ap.add_argument("--bags", type=int, default=1, help="boosted models to average, each on its own subsamples")
-    ap.add_argument("--balance", choices=["band", "global"], default="global",
-                    help="weigh beep and other tracks equally within each frequency band, or only overall")
-    ap.add_argument("--features", default=",".join(DEFAULT_FEATURES),
+    ap.add_argument("--features", default=",".join(FEATURES),
                     help=f"comma-separated measurements to use, of: {', '.join(FEATURES)}")
     ap.add_argument("--folds", type=int, default=5, help="cross-validation folds that set the thresholds")
     ap.add_argument("--recall", type=float, default=0.985, help="share of training beep tracks to keep")
@@ -142,20 +115,19 @@ def main():
     features = a.features.split(",")
     if unknown := set(features) - set(FEATURES):
         sys.exit(f"unknown features: {', '.join(sorted(unknown))}")
-    x, y, groups, frequency_hz = load(a.tracks, features)
+    x, y, groups = load(a.tracks, features)
 
-    def fit(rows, labels, hz):
+    def fit(rows, labels):
         if a.linear:
             return fit_linear(rows, labels, a.c)
-        weight = balanced_weights(hz, labels, a.balance == "band")
-        return fit_trees(rows, labels, weight, a.trees, a.depth, a.learning_rate, a.bags)
+        return fit_trees(rows, labels, a.trees, a.depth, a.learning_rate)
 
     # Thresholds come from logits of tracks the fitted model did not see (trees fit their training set perfectly),
     # each call's tracks held out together.
     logit = np.zeros(len(y))
     for train, test in GroupKFold(n_splits=a.folds).split(x, y, groups):
-        logit[test] = fit(x[train], y[train], frequency_hz[train])[1](x[test])
-    classifier, _ = fit(x, y, frequency_hz)
+        logit[test] = fit(x[train], y[train])[1](x[test])
+    classifier, _ = fit(x, y)
     threshold = float(np.quantile(logit[y], 1 - a.recall))
     clear = float(max(threshold, np.quantile(logit[~y], 1 - a.clear_fpr)))
     kept = float((logit[y] >= threshold).mean())

@@ -36,10 +36,9 @@ private func invalidField(_ classifier: TrackClassifier, after edit: (inout Trac
 @Suite struct TrackClassifierTests {
     /// Measurements with the named values set, the rest zero.
     private func measurements(_ row: [String: Double]) throws -> TrackMeasurements {
-        let data = try JSONSerialization.data(withJSONObject: row)
-        var full = try JSONDecoder().decode([String: Double].self, from: data)
-        for feature in TrackClassifier.Feature.allCases where full[feature.rawValue] == nil { full[feature.rawValue] = 0 }
-        return try JSONDecoder().decode(TrackMeasurements.self, from: JSONSerialization.data(withJSONObject: full))
+        var m = TrackMeasurements()
+        for (name, value) in row { m[try #require(TrackClassifier.Feature(rawValue: name), "\(name)")] = value }
+        return m
     }
 
     @Test func logitMatchesScikitLearnDecisionFunction() throws {

@@ -250,10 +250,8 @@ public struct BeepDetector: Sendable {
             sitUntilFrame = now + 200
             return reject(.sit, frequency)
         }
+        if let level = faintLevel(of: track) { return reject(.faint, level) }
         let measured = measurements(of: track, odds: tonalLogOdds())
-        if measured.levelOverSpeechDb < configuration.minLevelOverSpeechDb {
-            return reject(.faint, measured.levelOverSpeechDb)
-        }
         onCandidate(
             TrackCandidate(
                 atMs: milliseconds(frame: now),
@@ -353,7 +351,6 @@ public struct BeepDetector: Sendable {
         m.logGapBefore = log1p(Double(min(track.gapBefore, 300)))
         m.mfccLogOdds = min(100, max(-100, odds))
         m.logSpeechWindows = log1p(Double(speechWindows))
-        m.logVoicedFrames = log1p(Double(speechFrames))
         m.levelOverSpeechDb = levelOverSpeechDb(of: track)
         return m
     }
@@ -361,6 +358,13 @@ public struct BeepDetector: Sendable {
     /// A track's band level over the speech level tracked so far, in dB, clamped to ±40.
     private func levelOverSpeechDb(of track: ToneTrack) -> Double {
         min(40, max(-40, track.meanLevelDb - speechLevelDb))
+    }
+
+    /// The track's level over the speech when it is too faint for a beep (`min_level_over_speech_db`: a note of
+    /// background music under a voice), else nil.
+    private func faintLevel(of track: ToneTrack) -> Double? {
+        let level = levelOverSpeechDb(of: track)
+        return level < configuration.minLevelOverSpeechDb ? level : nil
     }
 
     /// How beep-like a track is, relative to the model's threshold (0 = on it): the track classifier's logit when
@@ -381,12 +385,11 @@ public struct BeepDetector: Sendable {
             track.state = .rejected
             return onRejection(rejection(reason, track: track, now: now, detail: detail))
         }
-        let measured = measurements(of: track, odds: tonalLogOdds())
-        if measured.levelOverSpeechDb < configuration.minLevelOverSpeechDb {
+        if let level = faintLevel(of: track) {
             track.state = .rejected
-            return onRejection(rejection(.faint, track: track, now: now, detail: measured.levelOverSpeechDb))
+            return onRejection(rejection(.faint, track: track, now: now, detail: level))
         }
-        let score = beepScore(measured)
+        let score = beepScore(measurements(of: track, odds: tonalLogOdds()))
         if score < 0 {
             track.state = .rejected
             return onRejection(rejection(.notBeepLike, track: track, now: now, detail: score))
@@ -477,8 +480,7 @@ public struct BeepDetector: Sendable {
             return onRejection(rejection(.speechAround, track: pending.track, now: now, detail: Double(pending.voicedFrames)))
         }
         // The whole tone, now it has ended: a note's loud attack may have passed the first look.
-        let level = levelOverSpeechDb(of: pending.track)
-        if level < configuration.minLevelOverSpeechDb {
+        if let level = faintLevel(of: pending.track) {
             return onRejection(rejection(.faint, track: pending.track, now: now, detail: level))
         }
         report(&pending.track, now: now, score: 0, onEvent: onEvent, onRejection: onRejection)

@@ -1,8 +1,8 @@
 /// What the detector measured of one tone track when it judged it: the inputs of the ``TrackClassifier``.
 ///
 /// Plain stored values, so a judgement costs no allocation; `amd-edge eval --tracks` writes them out with each
-/// track's label to fit the classifier.
-public struct TrackMeasurements: Sendable, Hashable, Codable {
+/// track's label to fit the classifier, each under its ``TrackClassifier/Feature`` name.
+public struct TrackMeasurements: Sendable, Hashable {
     /// Natural log of the mean frequency in Hz.
     public var logFrequency = 0.0
     /// Mean share of the band's energy in the tone and its harmonics (0...1).
@@ -21,41 +21,41 @@ public struct TrackMeasurements: Sendable, Hashable, Codable {
     public var mfccLogOdds = 0.0
     /// Natural log of 1 + the context windows the MFCC classifier called speech so far in the call.
     public var logSpeechWindows = 0.0
-    /// Natural log of 1 + the voiced frames outside tones so far in the call.
-    public var logVoicedFrames = 0.0
     /// The tone's band level over the level of the speech heard so far, in dB (clamped to ±40).
     public var levelOverSpeechDb = 0.0
 
     /// All zero.
     public init() {}
 
-    private enum CodingKeys: String, CodingKey {
-        case purity, glide
-        case logFrequency = "log_frequency"
-        case spreadPermille = "spread_permille"
-        case levelWobbleDb = "level_wobble_db"
-        case voicedBefore = "voiced_before"
-        case logGapBefore = "log_gap_before"
-        case mfccLogOdds = "mfcc_log_odds"
-        case logSpeechWindows = "log_speech_windows"
-        case logVoicedFrames = "log_voiced_frames"
-        case levelOverSpeechDb = "level_over_speech_db"
-    }
-
-    /// The value of `feature`.
+    /// The value of `feature`; setting it sets the field it names.
     public subscript(feature: TrackClassifier.Feature) -> Double {
-        switch feature {
-        case .logFrequency: logFrequency
-        case .purity: purity
-        case .spreadPermille: spreadPermille
-        case .glide: glide
-        case .levelWobbleDb: levelWobbleDb
-        case .voicedBefore: voicedBefore
-        case .logGapBefore: logGapBefore
-        case .mfccLogOdds: mfccLogOdds
-        case .logSpeechWindows: logSpeechWindows
-        case .logVoicedFrames: logVoicedFrames
-        case .levelOverSpeechDb: levelOverSpeechDb
+        get {
+            switch feature {
+            case .logFrequency: logFrequency
+            case .purity: purity
+            case .spreadPermille: spreadPermille
+            case .glide: glide
+            case .levelWobbleDb: levelWobbleDb
+            case .voicedBefore: voicedBefore
+            case .logGapBefore: logGapBefore
+            case .mfccLogOdds: mfccLogOdds
+            case .logSpeechWindows: logSpeechWindows
+            case .levelOverSpeechDb: levelOverSpeechDb
+            }
+        }
+        set {
+            switch feature {
+            case .logFrequency: logFrequency = newValue
+            case .purity: purity = newValue
+            case .spreadPermille: spreadPermille = newValue
+            case .glide: glide = newValue
+            case .levelWobbleDb: levelWobbleDb = newValue
+            case .voicedBefore: voicedBefore = newValue
+            case .logGapBefore: logGapBefore = newValue
+            case .mfccLogOdds: mfccLogOdds = newValue
+            case .logSpeechWindows: logSpeechWindows = newValue
+            case .levelOverSpeechDb: levelOverSpeechDb = newValue
+            }
         }
     }
 }

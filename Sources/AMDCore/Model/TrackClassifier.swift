@@ -27,9 +27,6 @@ public struct TrackClassifier: Sendable, Hashable, Codable {
         case mfccLogOdds = "mfcc_log_odds"
         /// Natural log of 1 + the context windows the MFCC classifier called speech so far in the call.
         case logSpeechWindows = "log_speech_windows"
-        /// Natural log of 1 + the voiced frames outside tones so far in the call: how much was said (or played),
-        /// whatever the MFCC classifier made of it.
-        case logVoicedFrames = "log_voiced_frames"
         /// The tone's band level over the level of the speech heard so far, in dB (clamped to ±40): a beep is
         /// about as loud as the greeting, a note of background music well under the voice over it.
         case levelOverSpeechDb = "level_over_speech_db"
