@@ -298,10 +298,13 @@ public struct BeepDetector: Sendable {
     }
 
     /// Whether someone has spoken on the line: `speech_context_ms` of windows the classifier calls speech, or, for
-    /// voices unlike its training (wideband, other languages), `voiced_context_ms` of voiced sound that is not music.
+    /// voices unlike its training (wideband, other languages, speech in noise), `voiced_context_ms` of voiced sound.
+    /// Voiced sound counts even when the classifier heard more music than speech (ringback before the answer, a
+    /// music bed, a greeting it takes for noise): tones are then judged by the quiet after them (``musicOnLine``)
+    /// rather than dismissed as the network's.
     private var greetingHeard: Bool {
         if speechClass != nil && speechWindows >= windows(ms: configuration.speechContextMs) { return true }
-        return Int64(speechFrames) >= frames(ms: configuration.voicedContextMs) && !musicOnLine
+        return Int64(speechFrames) >= frames(ms: configuration.voicedContextMs)
     }
 
     /// Context windows that cover at least `ms` milliseconds.
@@ -351,6 +354,7 @@ public struct BeepDetector: Sendable {
         m.logGapBefore = log1p(Double(min(track.gapBefore, 300)))
         m.mfccLogOdds = min(100, max(-100, odds))
         m.logSpeechWindows = log1p(Double(speechWindows))
+        m.logVoicedWindows = log1p(Double(speechFrames) / Double(model.features.contextFrames))
         m.levelOverSpeechDb = levelOverSpeechDb(of: track)
         return m
     }

@@ -21,6 +21,8 @@ public struct TrackMeasurements: Sendable, Hashable {
     public var mfccLogOdds = 0.0
     /// Natural log of 1 + the context windows the MFCC classifier called speech so far in the call.
     public var logSpeechWindows = 0.0
+    /// Natural log of 1 + the voiced, non-tonal sound so far in the call, in 80 ms windows.
+    public var logVoicedWindows = 0.0
     /// The tone's band level over the level of the speech heard so far, in dB (clamped to ±40).
     public var levelOverSpeechDb = 0.0
 
@@ -40,6 +42,7 @@ public struct TrackMeasurements: Sendable, Hashable {
             case .logGapBefore: logGapBefore
             case .mfccLogOdds: mfccLogOdds
             case .logSpeechWindows: logSpeechWindows
+            case .logVoicedWindows: logVoicedWindows
             case .levelOverSpeechDb: levelOverSpeechDb
             }
         }
@@ -54,6 +57,7 @@ public struct TrackMeasurements: Sendable, Hashable {
             case .logGapBefore: logGapBefore = newValue
             case .mfccLogOdds: mfccLogOdds = newValue
             case .logSpeechWindows: logSpeechWindows = newValue
+            case .logVoicedWindows: logVoicedWindows = newValue
             case .levelOverSpeechDb: levelOverSpeechDb = newValue
             }
         }

@@ -27,6 +27,9 @@ public struct TrackClassifier: Sendable, Hashable, Codable {
         case mfccLogOdds = "mfcc_log_odds"
         /// Natural log of 1 + the context windows the MFCC classifier called speech so far in the call.
         case logSpeechWindows = "log_speech_windows"
+        /// Natural log of 1 + the voiced, non-tonal sound so far in the call, in 80 ms windows: how much was said,
+        /// measured without the MFCC classifier, so that voices unlike its training count in full.
+        case logVoicedWindows = "log_voiced_windows"
         /// The tone's band level over the level of the speech heard so far, in dB (clamped to ±40): a beep is
         /// about as loud as the greeting, a note of background music well under the voice over it.
         case levelOverSpeechDb = "level_over_speech_db"
