@@ -9,7 +9,8 @@ Input: JSON Lines written by `amd-edge eval --manifest M --tracks FILE` on label
 (never the dev corpus): one line per steady tone the detector judged, with its measurements and whether it is the
 labelled beep. Output: the model JSON given by --model, with its `track_classifier` replaced.
 
-The threshold keeps --recall of the training beep tracks, as cross-validation over calls scores them; the clear
+The threshold keeps --recall of the training beep tracks, as cross-validation over calls scores them, or lets
+through at most --fpr of the other tracks; the clear
 threshold (report at first look, without waiting for what follows) is the logit above which at most --clear-fpr of
 the non-beep tracks score.
 
@@ -26,7 +27,7 @@ from sklearn.model_selection import GroupKFold
 
 # Every measurement `amd-edge eval --tracks` writes.
 FEATURES = ["log_frequency", "purity", "spread_permille", "glide", "level_wobble_db", "voiced_before",
-            "log_gap_before", "mfcc_log_odds", "log_speech_windows", "level_over_speech_db"]
+            "log_gap_before", "mfcc_log_odds", "log_speech_windows", "log_voiced_windows", "level_over_speech_db"]
 
 
 def load(paths, features):
@@ -63,37 +64,43 @@ def fit_linear(x, y, c):
     return form, lambda rows: clf.decision_function((rows - mean) / scale)
 
 
-def trees_form(clf, x):
-    """The flat node arrays of a fitted binary GradientBoostingClassifier, leaves scaled by its learning rate, and
-    the intercept that makes their sum equal its decision_function."""
+def trees_form(classifiers, x):
+    """The flat node arrays of fitted binary GradientBoostingClassifiers, leaves scaled by their learning rate and
+    divided by their number, and the intercept that makes the sum over all trees equal their mean decision_function."""
     feature, threshold, left, right, value, roots = [], [], [], [], [], []
-    for estimator in clf.estimators_[:, 0]:
-        tree = estimator.tree_
-        offset = len(feature)
-        roots.append(offset)
-        for node in range(tree.node_count):
-            leaf = tree.children_left[node] < 0
-            feature.append(-1 if leaf else int(tree.feature[node]))
-            threshold.append(0.0 if leaf else float(tree.threshold[node]))
-            left.append(-1 if leaf else offset + int(tree.children_left[node]))
-            right.append(-1 if leaf else offset + int(tree.children_right[node]))
-            value.append(float(clf.learning_rate * tree.value[node][0][0]) if leaf else 0.0)
-    sums = sum(clf.learning_rate * e.predict(x[:1]) for e in clf.estimators_[:, 0])
-    intercept = float(clf.decision_function(x[:1])[0] - sums[0])
+    intercept = 0.0
+    share = 1.0 / len(classifiers)
+    for clf in classifiers:
+        for estimator in clf.estimators_[:, 0]:
+            tree = estimator.tree_
+            offset = len(feature)
+            roots.append(offset)
+            for node in range(tree.node_count):
+                leaf = tree.children_left[node] < 0
+                feature.append(-1 if leaf else int(tree.feature[node]))
+                threshold.append(0.0 if leaf else float(tree.threshold[node]))
+                left.append(-1 if leaf else offset + int(tree.children_left[node]))
+                right.append(-1 if leaf else offset + int(tree.children_right[node]))
+                value.append(float(share * clf.learning_rate * tree.value[node][0][0]) if leaf else 0.0)
+        sums = sum(clf.learning_rate * e.predict(x[:1]) for e in clf.estimators_[:, 0])
+        intercept += share * float(clf.decision_function(x[:1])[0] - sums[0])
     nodes = {"feature": feature, "threshold": threshold, "left": left, "right": right, "value": value,
              "roots": roots}
     return nodes, intercept
 
 
-def fit_trees(x, y, n, depth, rate):
-    """Gradient-boosted trees, beep and other tracks weighted equally; returns the model-file form and its decision
+def fit_trees(x, y, n, depth, rate, bags, seed):
+    """Gradient-boosted trees, beep and other tracks weighted equally; `bags` ensembles fitted on different random
+    subsamples are averaged, so the model does not hinge on one draw. Returns the model-file form and its decision
     function."""
     weight = np.where(y, 0.5 / y.mean(), 0.5 / (1 - y.mean()))
-    clf = GradientBoostingClassifier(n_estimators=n, max_depth=depth, learning_rate=rate, subsample=0.8,
-                                     random_state=0).fit(x, y, sample_weight=weight)
-    nodes, intercept = trees_form(clf, x)
-    form = {"trees": nodes, "intercept": intercept, "_importance": clf.feature_importances_}
-    return form, clf.decision_function
+    classifiers = [GradientBoostingClassifier(n_estimators=n, max_depth=depth, learning_rate=rate, subsample=0.8,
+                                              random_state=seed + bag).fit(x, y, sample_weight=weight)
+                   for bag in range(bags)]
+    nodes, intercept = trees_form(classifiers, x)
+    importance = np.mean([clf.feature_importances_ for clf in classifiers], axis=0)
+    form = {"trees": nodes, "intercept": intercept, "_importance": importance}
+    return form, lambda rows: np.mean([clf.decision_function(rows) for clf in classifiers], axis=0)
 
 
 def main():
@@ -105,10 +112,16 @@ def main():
     ap.add_argument("--trees", type=int, default=300, help="number of boosted trees")
     ap.add_argument("--depth", type=int, default=3, help="depth of each tree")
     ap.add_argument("--learning-rate", type=float, default=0.1, help="boosting learning rate")
+    ap.add_argument("--bags", type=int, default=5, help="tree ensembles, on different random subsamples, to average")
+    ap.add_argument("--seed", type=int, default=0, help="random state of the first ensemble (the next count up)")
     ap.add_argument("--features", default=",".join(FEATURES),
                     help=f"comma-separated measurements to use, of: {', '.join(FEATURES)}")
     ap.add_argument("--folds", type=int, default=5, help="cross-validation folds that set the thresholds")
     ap.add_argument("--recall", type=float, default=0.985, help="share of training beep tracks to keep")
+    ap.add_argument("--fpr", type=float, help="share of non-beep tracks allowed above the threshold (instead of "
+                    "--recall): the threshold holds false alarms and keeps what recall that leaves")
+    ap.add_argument("--oof", help="also write each track's cross-validated logit and label here (JSON Lines), to "
+                    "see what other thresholds would trade")
     ap.add_argument("--clear-fpr", type=float, default=0.01, help="share of non-beep tracks allowed above the clear threshold")
     a = ap.parse_args()
 
@@ -120,7 +133,7 @@ def main():
     def fit(rows, labels):
         if a.linear:
             return fit_linear(rows, labels, a.c)
-        return fit_trees(rows, labels, a.trees, a.depth, a.learning_rate)
+        return fit_trees(rows, labels, a.trees, a.depth, a.learning_rate, a.bags, a.seed)
 
     # Thresholds come from logits of tracks the fitted model did not see (trees fit their training set perfectly),
     # each call's tracks held out together.
@@ -128,7 +141,14 @@ def main():
     for train, test in GroupKFold(n_splits=a.folds).split(x, y, groups):
         logit[test] = fit(x[train], y[train])[1](x[test])
     classifier, _ = fit(x, y)
-    threshold = float(np.quantile(logit[y], 1 - a.recall))
+    if a.oof:
+        with open(a.oof, "w") as f:
+            for value, label in zip(logit, y):
+                f.write(json.dumps({"logit": round(float(value), 6), "beep": bool(label)}) + "\n")
+    if a.fpr is not None:
+        threshold = float(np.quantile(logit[~y], 1 - a.fpr))
+    else:
+        threshold = float(np.quantile(logit[y], 1 - a.recall))
     clear = float(max(threshold, np.quantile(logit[~y], 1 - a.clear_fpr)))
     kept = float((logit[y] >= threshold).mean())
     rejected = float((logit[~y] < threshold).mean())
