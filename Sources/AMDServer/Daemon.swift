@@ -55,7 +55,8 @@ package struct Daemon: Sendable {
         var services: [any Service] = []
         // ALSA devices are opened before anything listens: one that cannot be opened stops the start here.
         let alsa = try await ALSAIngress.open(
-            devices: configuration.alsa, sink: control.hub, metrics: control.metrics, logger: logger)
+            devices: configuration.alsa, model: configuration.model, sink: control.hub, metrics: control.metrics,
+            logger: logger)
         let deadline = configuration.shutdownTimeout
         if !configuration.notifyUDP.isEmpty {
             services.append(
@@ -106,7 +107,7 @@ package struct Daemon: Sendable {
             "amd-edge running",
             metadata: [
                 "http": "\(configuration.http)", "rtp": "\(configuration.rtp.map(\.description))",
-                "alsa": "\(configuration.alsa)",
+                "alsa": "\(configuration.alsa)", "model": "\(configuration.modelPath ?? "shipped")",
             ])
         try await group.run()
         logger.info("amd-edge stopped")

@@ -93,6 +93,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "ALSA capture devices DEVICE[,DEVICE...] to monitor, one call each (e.g. plughw:1,0); repeatable.")
     var alsa: [String] = []
 
+    @Option(help: "Model JSON written by `amd-edge train` (default: the shipped model).")
+    var model: String?
+
     /// The flags given, by config key.
     var flags: [String: [String]] {
         var flags: [String: [String]] = [
@@ -104,7 +107,7 @@ struct RunCommand: ParsableCommand {
             ("webhook-attempts", webhookAttempts), ("webhook-timeout", webhookTimeout), ("api-token", apiToken),
             ("max-body", maxBody), ("event-history", eventHistory), ("log-level", logLevel),
             ("shutdown-timeout", shutdownTimeout), ("ws-path", wsPath), ("ws-max-message", wsMaxMessage),
-            ("ws-idle-timeout", wsIdleTimeout),
+            ("ws-idle-timeout", wsIdleTimeout), ("model", model),
         ]
         for (key, value) in singles { if let value { flags[key] = [value] } }
         return flags

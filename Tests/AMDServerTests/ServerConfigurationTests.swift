@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import Testing
 
+import AMDCore
 import AMDServer
 
 struct ServerConfigurationTests {
@@ -37,6 +38,35 @@ struct ServerConfigurationTests {
             _ = try ServerConfiguration.resolve(fileData: nil, flags: ["idle-timeout": ["soon"]])
         } throws: { error in
             "\(error)".contains("--idle-timeout")
+        }
+    }
+
+    @Test func modelIsReadAndCheckedAtStartUp() throws {
+        var edited = BeepModel.default
+        edited.detector.refractoryMs = 1234
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("amd-edge-config-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let good = directory.appendingPathComponent("model.json")
+        try edited.jsonData().write(to: good)
+        let config = try ServerConfiguration.resolve(fileData: nil, flags: ["model": [good.path]])
+        #expect(config.model == edited && config.modelPath == good.path)
+        let defaults = try ServerConfiguration.resolve(fileData: nil, flags: [:])
+        #expect(defaults.model == BeepModel.default && defaults.modelPath == nil)
+
+        let missing = directory.appendingPathComponent("missing.json").path
+        #expect {
+            let file = Data(#"{"model":"\#(missing)"}"#.utf8)
+            _ = try ServerConfiguration.resolve(fileData: file, filePath: "a.json", flags: [:])
+        } throws: { error in
+            "\(error)".contains("\"model\"") && "\(error)".contains("a.json") && "\(error)".contains("cannot read")
+        }
+        let bad = directory.appendingPathComponent("bad.json")
+        try Data(#"{"format":"amd-edge-gaussian-nb"}"#.utf8).write(to: bad)
+        #expect {
+            _ = try ServerConfiguration.resolve(fileData: nil, flags: ["model": [bad.path]])
+        } throws: { error in
+            "\(error)".contains("--model") && "\(error)".contains("not a usable model")
         }
     }
 

@@ -140,4 +140,23 @@ struct VonageSessionTests {
         #expect(!reference.isEmpty)
         #expect(beeps == reference)
     }
+
+    /// `--model` reaches the detector: a model whose track classifier turns every tone down reports nothing.
+    @Test func theSessionUsesTheGivenModel() throws {
+        let call = GeneratedCall(sampleRate: 16000)
+        var model = BeepModel.default
+        let classifier = try #require(model.trackClassifier)
+        model.trackClassifier?.threshold = 1e9
+        model.trackClassifier?.clearThreshold = 1e9
+        #expect(classifier.threshold < 1e9)
+        let sink = RecordingSink()
+        var session = VonageSession(source: "s", sink: sink, maxMessageBytes: 65536, model: model)
+        _ = try text(&session, vonageHeader(rate: 16000))
+        let bytes = call.bytes
+        for start in stride(from: 0, to: bytes.count, by: call.frameBytes) {
+            try binary(&session, Array(bytes[start..<min(start + call.frameBytes, bytes.count)]))
+        }
+        #expect(!sink.all.contains { if case .beep = $0 { true } else { false } })
+        #expect(try !call.referenceEvents().isEmpty)
+    }
 }

@@ -1,3 +1,4 @@
+package import AMDCore
 package import Foundation
 package import Logging
 
@@ -49,12 +50,18 @@ package struct ServerConfiguration: Sendable {
     /// ALSA PCM capture devices to monitor, one call each (`--alsa`, repeatable, each a comma-separated list; see
     /// ``alsaDevices(parsing:)``).
     package var alsa: [String] = []
+    /// The detector's model (`--model PATH`: a model JSON written by `amd-edge train`), read and checked at start-up;
+    /// the shipped model by default.
+    package var model: BeepModel = .default
+    /// The file ``model`` was read from, or `nil` for the shipped model.
+    package var modelPath: String?
 
     /// The keys a config file may have, which are also the flags' names.
     package static let keys: [String] = [
         "http", "rtp", "rtp-allow", "idle-timeout", "max-calls", "retention", "max-ended-calls", "notify-udp",
         "webhook", "webhook-queue", "webhook-attempts", "webhook-timeout", "api-token", "max-body",
         "event-history", "log-level", "shutdown-timeout", "ws-path", "ws-max-message", "ws-idle-timeout", "alsa",
+        "model",
     ]
 
     /// The defaults.
@@ -187,6 +194,20 @@ package struct ServerConfiguration: Sendable {
                 }
             }
             alsa = devices
+        case "model":
+            let path = try single()
+            let data: Data
+            do {
+                data = try Data(contentsOf: URL(fileURLWithPath: path))
+            } catch {
+                throw fail("cannot read \(path): \(error.localizedDescription)")
+            }
+            do {
+                model = try BeepModel(json: data)
+            } catch {
+                throw fail("\(path) is not a usable model: \(error)")
+            }
+            modelPath = path
         default: break
         }
     }

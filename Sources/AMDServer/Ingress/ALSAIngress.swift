@@ -1,4 +1,4 @@
-import AMDCore
+package import AMDCore
 import Foundation
 package import Logging
 import Metrics
@@ -33,12 +33,15 @@ package struct ALSAIngress: Service {
     let sink: any CallSink
     let metrics: ServerMetrics
     let logger: Logger
+    /// The detector's model.
+    let model: BeepModel
     private let stopRequest = StopRequest()
     /// One task per device, finishing when the device's thread ends.
     private var threads: [Task<Void, Never>] = []
 
-    private init(devices: [String], sink: any CallSink, metrics: ServerMetrics, logger: Logger) {
+    private init(devices: [String], model: BeepModel, sink: any CallSink, metrics: ServerMetrics, logger: Logger) {
         self.devices = devices
+        self.model = model
         self.sink = sink
         self.metrics = metrics
         self.logger = logger
@@ -50,13 +53,14 @@ package struct ALSAIngress: Service {
     /// up, after stopping the others (any call already opened ends with `shutdown`).
     /// - Parameters:
     ///   - devices: ALSA PCM names, one call each.
+    ///   - model: the detector's model.
     ///   - sink: where the calls are reported (the daemon's hub).
     ///   - metrics: the daemon's metrics, for `amd_alsa_*` and the detector's time.
     ///   - logger: the daemon's logger.
     package static func open(
-        devices: [String], sink: any CallSink, metrics: ServerMetrics, logger: Logger
+        devices: [String], model: BeepModel = .default, sink: any CallSink, metrics: ServerMetrics, logger: Logger
     ) async throws -> ALSAIngress {
-        var ingress = ALSAIngress(devices: devices, sink: sink, metrics: metrics, logger: logger)
+        var ingress = ALSAIngress(devices: devices, model: model, sink: sink, metrics: metrics, logger: logger)
         let (starts, reportStart) = AsyncStream.makeStream(of: (index: Int, error: (any Error)?).self)
         let starter = ingress
         ingress.threads = devices.enumerated().map { index, device in
@@ -140,7 +144,7 @@ package struct ALSAIngress: Service {
         }
         let detector: StreamDetector
         do {
-            detector = try StreamDetector(encoding: .linear16, sampleRate: capture.sampleRate)
+            detector = try StreamDetector(encoding: .linear16, sampleRate: capture.sampleRate, model: model)
         } catch {
             started(error)
             return

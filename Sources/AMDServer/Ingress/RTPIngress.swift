@@ -37,8 +37,10 @@ package struct RTPIngress: Service {
             idleTimeout: configuration.idleTimeout, allow: configuration.rtpAllow,
             maxStreams: configuration.maxCalls,
             reassembler: .init(playsInOrderPacketsAtOnce: true),
-            muLawDetector: try StreamDetector(encoding: .muLaw, sampleRate: RTPAudioCodec.clockRateHz),
-            aLawDetector: try StreamDetector(encoding: .aLaw, sampleRate: RTPAudioCodec.clockRateHz))
+            muLawDetector: try StreamDetector(
+                encoding: .muLaw, sampleRate: RTPAudioCodec.clockRateHz, model: configuration.model),
+            aLawDetector: try StreamDetector(
+                encoding: .aLaw, sampleRate: RTPAudioCodec.clockRateHz, model: configuration.model))
         do {
             for range in configuration.rtp {
                 for port in range.ports {

@@ -1,3 +1,4 @@
+package import AMDCore
 package import Hummingbird
 import HummingbirdWebSocket
 package import Logging
@@ -24,12 +25,15 @@ package struct VonageIngress: Sendable {
         package var maxMessageBytes: Int
         /// A connection is closed after this long without a message (`--ws-idle-timeout`).
         package var idleTimeout: Duration
+        /// The detector's model (`--model`).
+        package var model: BeepModel
 
         /// Reads the settings from the daemon's configuration.
         package init(_ configuration: ServerConfiguration) {
             path = configuration.wsPath
             maxMessageBytes = configuration.wsMaxMessageBytes
             idleTimeout = configuration.wsIdleTimeout
+            model = configuration.model
         }
 
         /// The frame size the websocket layer must accept, in bytes, so that oversized messages reach the
@@ -93,7 +97,8 @@ package struct VonageIngress: Sendable {
         connectionLogger[metadataKey: "ws.source"] = "\(source)"
         let logger = connectionLogger
         let activity = Activity()
-        let session = VonageSession(source: source, sink: sink, maxMessageBytes: settings.maxMessageBytes)
+        let session = VonageSession(
+            source: source, sink: sink, maxMessageBytes: settings.maxMessageBytes, model: settings.model)
         let (finalSession, failure): (VonageSession, VonageSessionError?) = await withTaskGroup(of: Finish.self) {
             group in
             group.addTask { await self.read(inbound, session: session, activity: activity, logger: logger) }

@@ -1,4 +1,4 @@
-import AMDCore
+package import AMDCore
 import Foundation
 
 /// One Vonage Voice API websocket connection as a state machine, fed one complete message at a time.
@@ -31,6 +31,8 @@ package struct VonageSession: Sendable {
     package let source: String
     /// Largest message accepted, in bytes.
     package let maxMessageBytes: Int
+    /// The detector's model.
+    let model: BeepModel
     /// The header, once received.
     package private(set) var header: VonageHeader?
     /// DTMF messages received.
@@ -47,10 +49,12 @@ package struct VonageSession: Sendable {
     ///   - source: the peer's `"<ip>:<port>"`.
     ///   - sink: where the call is reported.
     ///   - maxMessageBytes: messages larger than this close the connection (1009).
-    package init(source: String, sink: any CallSink, maxMessageBytes: Int) {
+    ///   - model: the detector's model.
+    package init(source: String, sink: any CallSink, maxMessageBytes: Int, model: BeepModel = .default) {
         self.source = source
         self.sink = sink
         self.maxMessageBytes = maxMessageBytes
+        self.model = model
     }
 
     /// The hub's id of the open call, or `nil` before the header.
@@ -69,7 +73,7 @@ package struct VonageSession: Sendable {
         let header = try VonageHeader(parsing: bytes)
         let detector: StreamDetector
         do {
-            detector = try StreamDetector(encoding: .linear16, sampleRate: header.sampleRate)
+            detector = try StreamDetector(encoding: .linear16, sampleRate: header.sampleRate, model: model)
         } catch {
             throw .detectorUnavailable("\(error)")
         }
