@@ -39,6 +39,8 @@ public struct ToneAnalyzer: Sendable {
     private let bandLow: Int
     /// Lowest bin searched for a voice's fundamental under the band (about 70 Hz).
     private let pitchLow: Int
+    /// Frequency of the band's lowest bin, in Hz: no beep has a component under it.
+    private let bandLowHz: Double
     private let bandHigh: Int
     private let peakLow: Int
     private let peakHigh: Int
@@ -57,6 +59,7 @@ public struct ToneAnalyzer: Sendable {
         binHz = Double(sampleRate) / Double(fftSize)
         bandLow = max(1, Int((250 / binHz).rounded(.down)))
         pitchLow = max(1, min(bandLow, Int((70 / binHz).rounded(.up))))
+        bandLowHz = Double(bandLow) * binHz
         bandHigh = min(fftSize / 2 - 3, Int((3500 / binHz).rounded(.up)))
         peakLow = max(bandLow + 2, Int((thresholds.minFrequencyHz / binHz).rounded(.down)))
         peakHigh = min(bandHigh - 2, Int((thresholds.maxFrequencyHz / binHz).rounded(.up)))
@@ -169,13 +172,9 @@ public struct ToneAnalyzer: Sendable {
     ) -> Double {
         let threshold = max(peakPower * 0.01, floor * 10)
         let strong = peakPower * 0.03
-        let underBandHz = Double(bandLow) * binHz
         peakCount = 0
         for k in (pitchLow + 1)..<bandHigh where peakCount < peakFrequencies.count {
             let p = Double(power[k])
-            // Under the band (below 250 Hz) no beep has a component, so a clear peak there on the grid is a voice's
-            // fundamental that the line's filter left standing (a hum at 160 Hz whose second harmonic is the
-            // loudest part in the band): it counts as strong. Rumble off the grid fits no candidate.
             guard p >= threshold, power[k] > power[k - 1], power[k] >= power[k + 1] else { continue }
             let f = interpolatedFrequency(power, bin: k)
             guard abs(f - frequencyHz) > 2.5 * binHz else { continue }
@@ -194,7 +193,10 @@ public struct ToneAnalyzer: Sendable {
                 guard harmonic >= 1, Int(harmonic) % divisor != 0 else { continue }
                 guard abs(f - harmonic * candidate) <= max(8, 0.01 * f) else { continue }
                 fits += 1
-                if peakPowers[i] >= strong || f < underBandHz { strongFits += 1 }
+                // Under the band no beep has a component, so a clear peak there on the grid is a voice's
+                // fundamental that the line's filter left standing (a hum at 160 Hz whose second harmonic is the
+                // loudest part in the band): it counts as strong. Rumble off the grid fits no candidate.
+                if peakPowers[i] >= strong || f < bandLowHz { strongFits += 1 }
             }
             if fits >= 2 || (divisor <= 3 && strongFits >= 1) { return candidate }
         }
