@@ -65,7 +65,9 @@ struct RTPIngressHandlerTests {
             if random.next() % 15 == 0, let last = order.last { order.append(last) }
         }
         #expect(lost >= 3 && order.count > packets.count - lost)
-        try await withRTPDaemon({ $0.idleTimeout = .milliseconds(500) }) { _, ports in
+        // The idle timeout ends the call after the last burst; 2 s keeps a loaded machine's pauses between
+        // bursts from ending it early.
+        try await withRTPDaemon({ $0.idleTimeout = .seconds(2) }) { _, ports in
             let sender = try await UDPSender.start()
             defer { Task { await sender.close() } }
             var sent = 0

@@ -246,9 +246,14 @@ struct VonageIngressTests {
     }
 
     @Test func idleConnectionIsClosedAndItsCallEnded() async throws {
-        try await withDaemon({ $0.wsIdleTimeout = .milliseconds(300) }) { control, ports in
+        // Long enough that a loaded machine reads the header before the connection counts as idle: the idle
+        // clock starts with the connection, and a header read late would leave no call to end.
+        try await withDaemon({ $0.wsIdleTimeout = .seconds(2) }) { control, ports in
             let close = try await Self.session(
-                port: ports.http, [.text(vonageHeader(rate: 8000, headers: ["uuid": "quiet"]))], awaitServerClose: true)
+                port: ports.http, [.text(vonageHeader(rate: 8000, headers: ["uuid": "quiet"]))], awaitServerClose: true
+            ) {
+                try await eventually("the quiet call to start") { control.hub.call("quiet") != nil }
+            }
             #expect(close?.closeCode == .policyViolation)
             #expect(close?.reason?.contains("idle") == true)
             try await eventually("the idle call to end") { control.hub.call("quiet")?.state == .ended }
