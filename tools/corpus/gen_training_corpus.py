@@ -330,12 +330,33 @@ def greeting(S, rng, target):
     return x, desc
 
 
-def call_machine(S, rng, notes, with_beep):
+# Asterisk prompts that make a whole short greeting on their own (1.2-2.8 s).
+SHORT_PROMPTS = ["vm-isunavail", "vm-isonphone", "vm-leavemsg", "vm-nobodyavail"]
+
+
+def short_greeting(S, rng):
+    """A greeting of 1-4 s, as carriers' and terse personal mailboxes play: one short espeak greeting or one
+    Asterisk prompt."""
+    if rng.random() < 0.6:
+        voices = sorted(S.greet_by_voice)
+        v = voices[int(rng.integers(len(voices)))]
+        pool = S.greet_by_voice[v]
+        fits = [x for x, _ in pool if len(x) / SR <= 4.0] or [min((x for x, _ in pool), key=len)]
+        return fits[int(rng.integers(len(fits)))], v
+    names = [n for n in SHORT_PROMPTS if n in S.ast]
+    n = str(rng.choice(names))
+    return S.ast[n], "ast:" + n
+
+
+def call_machine(S, rng, notes, with_beep, short_share=0.0):
     tl = Timeline()
     if rng.random() < 0.5:
         add_ringback(tl, rng, notes)
         tl.pause(float(rng.uniform(0.1, 0.8)))
-    g, gd = greeting(S, rng, float(rng.uniform(2, 12)))
+    if short_share > 0 and rng.random() < short_share:
+        g, gd = short_greeting(S, rng)
+    else:
+        g, gd = greeting(S, rng, float(rng.uniform(2, 12)))
     g0 = tl.add(g)
     notes.insert(0, f"greeting {gd} {len(g) / SR:.1f}s" + ("" if with_beep else " no beep"))
     if rng.random() < 0.15:
@@ -515,12 +536,12 @@ def call_tone(S, rng, kind, notes):
 
 
 def make_call(job):
-    kind, idx, seed, out = job
+    kind, idx, seed, out, short_share = job
     S = W["S"]
     rng = np.random.default_rng([seed, TAG["call"], idx])
     notes, beep = [], None
     if kind in ("machine_beep", "machine_nobeep"):
-        tl, beep = call_machine(S, rng, notes, kind == "machine_beep")
+        tl, beep = call_machine(S, rng, notes, kind == "machine_beep", short_share)
     elif kind == "human":
         tl = call_human(S, rng, notes)
     else:
@@ -574,7 +595,11 @@ def main(argv=None):
     ap.add_argument("--music", type=int, default=500)
     ap.add_argument("--noise", type=int, default=400)
     ap.add_argument("--calls", type=int, default=600)
+    ap.add_argument("--short-greetings", type=float, default=0.0, metavar="SHARE",
+                    help="share (0-1) of voicemail calls whose greeting is one short utterance of 1-4 s")
     a = ap.parse_args(argv)
+    if not 0 <= a.short_greetings <= 1:
+        ap.error("--short-greetings is a share, in 0...1")
     workers = max(1, min(2, a.workers))
     t0 = time.time()
     for d in ["calls"] + [f"clips/{lab}" for lab in LABELS]:
@@ -586,7 +611,7 @@ def main(argv=None):
 
     clip_jobs = [(lab, i, a.seed, a.out) for lab in LABELS for i in range(getattr(a, lab))]
     kinds = call_kinds(a.calls, np.random.default_rng([a.seed, 99]))
-    call_jobs = [(k, i, a.seed, a.out) for i, k in enumerate(kinds)]
+    call_jobs = [(k, i, a.seed, a.out, a.short_greetings) for i, k in enumerate(kinds)]
     with mp.Pool(workers, initializer=init_worker, initargs=(meta,)) as p:
         rows = list(p.imap(make_clip, clip_jobs, chunksize=16))
         with open(os.path.join(a.out, "clips", "labels.csv"), "w", newline="") as f:
