@@ -53,13 +53,13 @@ extension BeepDetector {
         /// Longest beep, in ms; a deferred tone that lasts longer is rejected.
         public var maxBeepMs = 2000
         /// Speech (voiced, non-tonal frames) needed before any tone counts as a beep, in ms.
-        public var speechContextMs = 800
+        public var speechContextMs = 300
         /// Least level of a tone over the speech heard before it, in dB: a beep may be quieter than the greeting, but
         /// not by this much (the tracked speech level follows its loud frames).
         public var minLevelOverSpeechDb = -20.0
         /// Voiced sound outside tones that also counts as a greeting, in ms, for voices the classifier does not call
         /// speech (other languages, wideband voices), unless the line carries more music than speech.
-        public var voicedContextMs = 1600
+        public var voicedContextMs = 500
         /// Speech the classifier must recognise, in ms, before tones at signalling frequencies are judged like any
         /// other and a cadence heard before is forgotten (the call is past its network tones).
         public var greetingConfirmMs = 2000
