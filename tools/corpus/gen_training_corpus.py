@@ -285,13 +285,18 @@ def add_ringback(tl, rng, notes, n_cycles=None, region=None, suffix=" before ans
     return x
 
 
+def greeting_voice(S, rng):
+    """An espeak voice drawn at random, and its greetings."""
+    voices = sorted(S.greet_by_voice)
+    v = voices[int(rng.integers(len(voices)))]
+    return v, S.greet_by_voice[v]
+
+
 def greeting(S, rng, target):
     """A voicemail greeting of about `target` s (2-12 s): espeak or Asterisk prompts strung together."""
     pieces, desc = [], ""
     if rng.random() < 0.6:
-        voices = sorted(S.greet_by_voice)
-        v = voices[int(rng.integers(len(voices)))]
-        pool = S.greet_by_voice[v]
+        v, pool = greeting_voice(S, rng)
         desc = v
         order = rng.permutation(len(pool))
         for i in order:
@@ -338,9 +343,7 @@ def short_greeting(S, rng):
     """A greeting of 1-4 s, as carriers' and terse personal mailboxes play: one short espeak greeting or one
     Asterisk prompt."""
     if rng.random() < 0.6:
-        voices = sorted(S.greet_by_voice)
-        v = voices[int(rng.integers(len(voices)))]
-        pool = S.greet_by_voice[v]
+        v, pool = greeting_voice(S, rng)
         fits = [x for x, _ in pool if len(x) / SR <= 4.0] or [min((x for x, _ in pool), key=len)]
         return fits[int(rng.integers(len(fits)))], v
     names = [n for n in SHORT_PROMPTS if n in S.ast]

@@ -52,7 +52,8 @@ extension BeepDetector {
         public var startupMs = 150
         /// Longest beep, in ms; a deferred tone that lasts longer is rejected.
         public var maxBeepMs = 2000
-        /// Speech (voiced, non-tonal frames) needed before any tone counts as a beep, in ms.
+        /// Context windows the MFCC classifier calls speech, in ms, after which a tone may count as a beep (or
+        /// `voiced_context_ms` of voiced sound).
         public var speechContextMs = 300
         /// Least level of a tone over the speech heard before it, in dB: a beep may be quieter than the greeting, but
         /// not by this much (the tracked speech level follows its loud frames).
