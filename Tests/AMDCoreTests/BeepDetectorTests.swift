@@ -34,7 +34,8 @@ struct BeepDetectorTests {
         Set(result.rejections.map(\.reason))
     }
 
-    /// Ten seconds of real recorded speech (FreeSWITCH's `agent.wav` and `hi.wav`, 16 kHz, twice), as fractions of full scale.
+    /// Ten seconds of real recorded speech (FreeSWITCH's `agent.wav` and `hi.wav`, 16 kHz, twice), as fractions of
+    /// full scale.
     static let greeting = speech(["agent", "hi", "agent", "hi"])
 
     /// A short greeting: FreeSWITCH's `hi.wav` alone, 2.2 s, as terse mailboxes and carriers play.
@@ -132,7 +133,8 @@ struct BeepDetectorTests {
     }
 
     @Test func findsSquareWaveAndTwoToneBeeps() throws {
-        for tone in [Synth(seed: 3).tone([600], seconds: 0.3, harmonics: 4), Synth(seed: 3).tone([800, 1250], seconds: 0.3)] {
+        let synth = Synth(seed: 3)
+        for tone in [synth.tone([600], seconds: 0.3, harmonics: 4), synth.tone([800, 1250], seconds: 0.3)] {
             let (signal, onset) = Self.call(tone)
             let result = try Self.events(signal)
             let beep = try #require(result.beeps.first, "rejections: \(result.rejections)")
@@ -147,7 +149,8 @@ struct BeepDetectorTests {
         throws
     {
         let synth = Synth(seed: 4)
-        let (signal, onset) = Self.call(synth.tone([frequency], seconds: seconds, amplitude: amplitude), noiseLevel: noise)
+        let tone = synth.tone([frequency], seconds: seconds, amplitude: amplitude)
+        let (signal, onset) = Self.call(tone, noiseLevel: noise)
         let result = try Self.events(signal)
         let beep = try #require(result.beeps.first, "rejections: \(result.rejections)")
         #expect(beep.detectedMs - onset <= bound)
@@ -258,7 +261,8 @@ struct BeepDetectorTests {
     @Test func ignoresFaxAnswerAndCallingTones() throws {
         let synth = Synth(seed: 9)
         let ced = synth.silence(0.5) + synth.tone([2100], seconds: 3.0)
-        let cng = synth.silence(0.5) + synth.tone([1100], seconds: 0.5) + synth.silence(3.0) + synth.tone([1100], seconds: 0.5)
+        let cng = synth.silence(0.5) + synth.tone([1100], seconds: 0.5) + synth.silence(3.0)
+            + synth.tone([1100], seconds: 0.5)
         for (name, signal) in [("CED", ced), ("CNG", cng)] {
             let result = try Self.events(signal)
             #expect(result.beeps.isEmpty, "\(name) beeps: \(result.beeps)")
@@ -281,6 +285,24 @@ struct BeepDetectorTests {
         let result = try Self.events(synth.tone([1004], seconds: 3.0))
         #expect(result.beeps.isEmpty, "beeps: \(result.beeps)")
         #expect(result.rejections.map(\.reason) == [.onsetUnseen], "\(result.rejections)")
+    }
+
+    /// The scored tone comes out before the beep it led to, with the same onset and frequency, and the time of the
+    /// decision.
+    @Test func aBeepFollowsItsCandidateInTheOutput() throws {
+        let (signal, onset) = Self.call(Synth(seed: 2).tone([1000], seconds: 0.4))
+        var pipeline = try StreamDetector(encoding: .linear16, sampleRate: 16_000)
+        var outputs: [BeepDetector.Output] = []
+        Synth.int16(signal).withUnsafeBufferPointer { samples in
+            pipeline.process(samples: samples) { outputs.append($0) }
+        }
+        let index = try #require(outputs.firstIndex { $0.beep != nil })
+        let beep = try #require(outputs[index].beep)
+        let candidate = try #require(outputs[..<index].last?.candidate, "\(outputs[..<index])")
+        #expect(abs(beep.onsetMs - onset) <= 30)
+        #expect(candidate.onsetMs == beep.onsetMs && candidate.atMs == beep.detectedMs)
+        #expect(abs(candidate.frequencyHz - beep.frequencyHz) < 0.1)
+        #expect(pipeline.beepCount == outputs.filter { $0.beep != nil }.count)
     }
 
     @Test func sameEventsWhateverTheChunkSize() throws {
