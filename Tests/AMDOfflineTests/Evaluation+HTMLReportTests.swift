@@ -55,27 +55,43 @@ struct EvaluationHTMLReportTests {
 
     /// Runs headless Chromium on `url` with console logging to stderr; returns the console lines it logged and
     /// its standard output.
-    static func chromium(_ arguments: [String], url: URL) throws -> (console: [String], output: String) {
+    ///
+    /// Output goes to files and the exit is awaited through the termination handler, so no thread of the
+    /// concurrency pool is held while the browser runs (other suites need them on a 2-core machine).
+    static func chromium(_ arguments: [String], url: URL) async throws -> (console: [String], output: String) {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("amd-edge-chromium-\(UUID())")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let outPath = scratch.appendingPathComponent("stdout")
+        let errPath = scratch.appendingPathComponent("stderr")
+        try #require(FileManager.default.createFile(atPath: outPath.path, contents: nil))
+        try #require(FileManager.default.createFile(atPath: errPath.path, contents: nil))
+        let out = try FileHandle(forWritingTo: outPath)
+        let err = try FileHandle(forWritingTo: errPath)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/chromium")
-        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("amd-edge-chromium-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: profile) }
         process.arguments = [
             "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--enable-logging=stderr", "--v=0",
-            "--user-data-dir=\(profile.path)",
+            "--user-data-dir=\(scratch.appendingPathComponent("profile").path)",
         ] + arguments + [url.absoluteString]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        // Read both pipes to their ends before waiting, so a full pipe cannot stall the browser.
-        let stdoutData = output.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let console = String(decoding: stderrData, as: UTF8.self).split(separator: "\n")
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try await withCheckedThrowingContinuation { (exited: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in exited.resume() }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                exited.resume(throwing: error)
+            }
+        }
+        try out.close()
+        try err.close()
+        #expect(process.terminationStatus == 0, "chromium \(arguments) exited with \(process.terminationStatus)")
+        let console = String(decoding: try Data(contentsOf: errPath), as: UTF8.self).split(separator: "\n")
             .filter { $0.contains(":CONSOLE") }.map(String.init)
-        return (console, String(decoding: stdoutData, as: UTF8.self))
+        return (console, String(decoding: try Data(contentsOf: outPath), as: UTF8.self))
     }
 
     /// Width and height of a PNG file, from its IHDR chunk.
@@ -87,7 +103,7 @@ struct EvaluationHTMLReportTests {
     }
 
     @Test(.timeLimit(.minutes(3)))
-    func theReportRendersInHeadlessChromiumWithoutConsoleErrors() throws {
+    func theReportRendersInHeadlessChromiumWithoutConsoleErrors() async throws {
         let folder = "/tmp/amd-edge-report-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -101,11 +117,11 @@ struct EvaluationHTMLReportTests {
         let broken = try write(
             "<!DOCTYPE html><html><body><script>console.error('broken')</script></body></html>",
             to: "broken.html", in: folder)
-        let control = try Self.chromium(["--dump-dom"], url: URL(fileURLWithPath: broken))
+        let control = try await Self.chromium(["--dump-dom"], url: URL(fileURLWithPath: broken))
         #expect(control.console.contains { $0.contains("broken") }, "console errors are not seen: \(control)")
 
         let screenshot = folder + "/report.png"
-        let shot = try Self.chromium(["--screenshot=\(screenshot)", "--window-size=1100,2000"], url: page)
+        let shot = try await Self.chromium(["--screenshot=\(screenshot)", "--window-size=1100,2000"], url: page)
         #expect(shot.console.isEmpty, "console: \(shot.console)")
         let size = try Self.pngSize(screenshot)
         #expect(size.width == 1100 && size.height == 2000)
@@ -113,12 +129,12 @@ struct EvaluationHTMLReportTests {
         let bytes = try FileManager.default.attributesOfItem(atPath: screenshot)[.size] as? Int ?? 0
         #expect(bytes > 40_000, "screenshot of \(bytes) bytes")
 
-        let dom = try Self.chromium(["--dump-dom"], url: page)
+        let dom = try await Self.chromium(["--dump-dom"], url: page)
         #expect(dom.console.isEmpty, "console: \(dom.console)")
         #expect(dom.output.contains("<table class=\"summary\">") && dom.output.contains("href=\"calls/fa-1.svg\""))
         // Every linked picture renders as SVG, not as an XML error page.
         for picture in pictures {
-            let rendered = try Self.chromium(["--dump-dom"], url: URL(fileURLWithPath: picture))
+            let rendered = try await Self.chromium(["--dump-dom"], url: URL(fileURLWithPath: picture))
             #expect(rendered.console.isEmpty, "\(picture): \(rendered.console)")
             #expect(rendered.output.contains("<svg") && !rendered.output.contains("parsererror"), "\(picture)")
         }

@@ -122,7 +122,9 @@ package struct ALSACapture: ~Copyable {
         return count
     }
 
-    /// Mends an overrun (`-EPIPE`) or a suspend (`-ESTRPIPE`) with `snd_pcm_recover`; `-EAGAIN` needs nothing.
+    /// Mends an overrun (`-EPIPE`) or a suspend (`-ESTRPIPE`) with `snd_pcm_recover`, which prepares the device
+    /// again (`snd_pcm_prepare`, dropping what its buffer held); the next read starts it and counts the frames lost
+    /// meanwhile. `-EAGAIN` needs nothing.
     private mutating func recover(_ code: Int32) throws(ALSACaptureError) {
         guard code != -EAGAIN else { return }
         guard snd_pcm_recover(handle, code, 1) >= 0 else { throw .readFailed(device: device, code: code) }

@@ -37,12 +37,15 @@ struct ALSAIngressStream {
         let channels = calls.count
         let frames = period.count / (width * channels)
         var reported = false
+        // Each call is mutated in place (`calls[channel]!`): a copy would share the detector's buffers and copy
+        // them on write.
         for channel in calls.indices where calls[channel] != nil {
+            guard channels > 1 else {
+                let samples = UnsafeRawBufferPointer(rebasing: period[0..<(frames * width)])
+                reported = calls[channel]!.process(samples, sink: sink, reportIntervalMs: ALSAIngress.reportIntervalMs)
+                continue
+            }
             channelBytes.withUnsafeMutableBytes { out in
-                if channels == 1 {
-                    out.baseAddress!.copyMemory(from: period.baseAddress!, byteCount: frames * width)
-                    return
-                }
                 for frame in 0..<frames {
                     let from = (frame * channels + channel) * width
                     out[frame * width] = period[from]
