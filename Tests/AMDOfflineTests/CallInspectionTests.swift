@@ -10,8 +10,13 @@ import FoundationXML
 
 /// `CallInspection`: the analysis behind `inspect` and its SVG, on the sample voicemail, synthetic calls and a pcap.
 struct CallInspectionTests {
+    /// The sample voicemail inspected once for the tests that read it (the analysis costs seconds in debug builds).
+    static let sample = Result { () throws(OfflineError) -> CallInspection in
+        try CallInspection.load(path: samplePath, model: .default)
+    }
+
     @Test func theSampleVoicemailShowsItsBeepAndGreeting() throws {
-        let inspection = try CallInspection.load(path: samplePath, model: .default)
+        let inspection = try Self.sample.get()
         #expect(inspection.sampleRate == 8000)
         // 0–4 kHz for 8 kHz audio: 32 ms windows of 256 samples give 129 bins up to 4000 Hz.
         #expect(inspection.topFrequencyHz == 4000 && inspection.spectrogramRows == 129)
@@ -59,7 +64,7 @@ struct CallInspectionTests {
     }
 
     @Test func theSVGIsWellFormedWithAxesAndLabels() throws {
-        let inspection = try CallInspection.load(path: samplePath, model: .default)
+        let inspection = try Self.sample.get()
         let svg = inspection.svg(title: "voicemail-beep.wav")
         let parser = XMLParser(data: Data(svg.utf8))
         #expect(parser.parse(), "not well-formed XML: \(String(describing: parser.parserError))")
