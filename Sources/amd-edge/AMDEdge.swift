@@ -6,6 +6,6 @@ struct AMDEdge: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "amd-edge",
         abstract: "Answering-machine beep detection for call centres.",
-        subcommands: [DetectCommand.self, EvalCommand.self, TrainCommand.self, RunCommand.self]
+        subcommands: [DetectCommand.self, EvalCommand.self, InspectCommand.self, TrainCommand.self, RunCommand.self]
     )
 }

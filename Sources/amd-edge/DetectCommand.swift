@@ -18,11 +18,7 @@ struct DetectCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOption
 
-    @Option(help: "Input format: \(FileFormat.allCases.map(\.rawValue).joined(separator: "|")).")
-    var format: String = "auto"
-
-    @Option(help: "Sample rate of raw input, in Hz.")
-    var rate: Int?
+    @OptionGroup var audio: AudioFormatOptions
 
     @Flag(help: "Log each beep-like tone the detector rejects, and why, on stderr.")
     var debug = false
@@ -30,18 +26,9 @@ struct DetectCommand: ParsableCommand {
     @Argument(help: "Files to read.")
     var files: [String]
 
-    func validate() throws {
-        guard FileFormat(rawValue: format) != nil else {
-            throw ValidationError("--format must be one of \(FileFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        if let rate, !AudioClip.supportedRates.contains(rate) {
-            throw ValidationError("--rate must be one of \(AudioClip.supportedRates.sorted())")
-        }
-    }
-
     func run() throws {
         let model = try model.load()
-        let format = FileFormat(rawValue: format) ?? .auto
+        let format = audio.fileFormat
         var failed = false
         for file in files {
             do {
@@ -52,7 +39,7 @@ struct DetectCommand: ParsableCommand {
                     }
                     continue
                 }
-                let clip = try FileInput.clip(path: file, bytes: bytes, format: format, rate: rate)
+                let clip = try FileInput.clip(path: file, bytes: bytes, format: format, rate: audio.rate)
                 let events: [BeepEvent]
                 do {
                     events = try ClipDetector.run(clip, model: model) { output in

@@ -28,6 +28,12 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Also write every judged tone track, with its measurements and label, to this JSON Lines file.")
     var tracks: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Also write a self-contained web page, DIR/index.html, with an inspect picture of every wrong call.",
+            valueName: "DIR"))
+    var report: String?
+
     func run() throws {
         let model = try model.load()
         let evaluation: Evaluation
@@ -49,6 +55,14 @@ struct EvalCommand: ParsableCommand {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: tracks))
             } catch {
                 FileHandle.standardError.write(Data("amd-edge eval: cannot write \(tracks): \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+        if let report {
+            do {
+                try evaluation.writeHTMLReport(folder: report, manifest: manifest, model: model)
+            } catch {
+                FileHandle.standardError.write(Data("amd-edge eval: \(error.description)\n".utf8))
                 throw ExitCode(1)
             }
         }

@@ -19,9 +19,11 @@ struct RunCommand: ParsableCommand {
             address; that route needs no token.
             --alsa captures ALSA PCM devices (line capture such as hw:1,0 or plughw:1,0), one call per device, as
             16-bit mono at 16000 Hz or the device's nearest of 8000, 44100 or 48000 Hz. Call ids are alsa-DEVICE
-            (alsa-plughw-1-0). A device that cannot be opened stops the daemon at start with its reason; a device that
-            fails later ends only its call. In a list, a comma followed by a number or KEY=VALUE continues the
-            device's name: --alsa hw:1,0,plughw:CARD=PCH,DEV=0 is two devices.
+            (alsa-plughw-1-0). DEVICE@N opens the device with N interleaved channels, each channel its own call,
+            alsa-DEVICE-chK with K from 1 (--alsa hw:1,0@4: alsa-hw-1-0-ch1 to -ch4). A device that cannot be opened
+            stops the daemon at start with its reason; a device that fails later ends only its calls. In a list, a
+            comma followed by a number or KEY=VALUE continues the device's name: --alsa hw:1,0,plughw:CARD=PCH,DEV=0
+            is two devices.
             SIGTERM or SIGINT shuts down gracefully.
             """
     )
@@ -90,7 +92,10 @@ struct RunCommand: ParsableCommand {
         name: .customLong("ws-idle-timeout"), help: "Close a Vonage websocket after this long silent (default 10s).")
     var wsIdleTimeout: String?
 
-    @Option(help: "ALSA capture devices DEVICE[,DEVICE...] to monitor, one call each (e.g. plughw:1,0); repeatable.")
+    @Option(
+        help: ArgumentHelp(
+            "ALSA capture devices DEVICE[@N][,...] to monitor, one call each or one per channel with @N channels"
+                + " (e.g. plughw:1,0 or hw:1,0@4); repeatable."))
     var alsa: [String] = []
 
     @Option(help: "Model JSON written by `amd-edge train` (default: the shipped model).")

@@ -181,6 +181,45 @@ struct CommandLineTests {
         }
     }
 
+    @Test func evalWritesTheReportWithAPictureOfEachWrongCall() throws {
+        try withTemporaryFolder { folder in
+            let manifest = try write(
+                #"{"id":"alarm","file":"\#(samplePath)","kind":"human"}"# + "\n", to: "manifest.jsonl", in: folder)
+            let result = try run(["eval", "--manifest", manifest, "--report", folder + "/report"], in: folder)
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            #expect(result.stdout.contains("false alarms:       100.00% of non-beep calls"))
+            let page = try String(contentsOfFile: folder + "/report/index.html", encoding: .utf8)
+            #expect(page.contains("href=\"calls/alarm.svg\""))
+            #expect(FileManager.default.fileExists(atPath: folder + "/report/calls/alarm.svg"))
+        }
+    }
+
+    // MARK: inspect
+
+    @Test func inspectDrawsTheCall() throws {
+        try withTemporaryFolder { folder in
+            let result = try run(["inspect", samplePath, "--output", folder + "/call.svg"], in: folder)
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            let svg = try String(contentsOfFile: folder + "/call.svg", encoding: .utf8)
+            #expect(svg.hasPrefix("<svg") && svg.contains("voicemail-beep.wav") && svg.contains("BEEP 1"))
+        }
+    }
+
+    @Test func inspectNamesWhatIsWrongWithItsInput() throws {
+        try withTemporaryFolder { folder in
+            let missing = try run(["inspect", folder + "/none.wav", "--output", folder + "/call.svg"], in: folder)
+            #expect(missing.status == 1)
+            #expect(missing.stderr.contains("amd-edge inspect: \(folder)/none.wav: cannot read: no such file"))
+            let stream = try run(
+                ["inspect", samplePath, "--stream", "10.0.0.1:4000/00000001", "--output", folder + "/call.svg"],
+                in: folder)
+            #expect(stream.status == 1 && stream.stderr.contains("is not a pcap or pcapng capture"))
+            let unwritable = try run(["inspect", samplePath, "--output", folder + "/no/such/dir/call.svg"], in: folder)
+            #expect(unwritable.status == 1 && unwritable.stderr.contains("cannot write \(folder)/no/such/dir/call.svg"))
+            #expect(!FileManager.default.fileExists(atPath: folder + "/call.svg"))
+        }
+    }
+
     // MARK: train
 
     @Test func trainUsesTheBaseModelsFeatureSpecification() throws {

@@ -38,6 +38,25 @@ struct ALSACaptureTests {
         #expect(capture.overruns == 0)
     }
 
+    @Test func readsInterleavedFramesFromAFourChannelDevice() throws {
+        // Channel c of frame f holds 1000 c + f, so a frame read whole and in channel order is easy to tell from one
+        // cut or shifted.
+        let frames = 1_000
+        let written: [Int16] = (0..<frames).flatMap { frame in (0..<4).map { Int16(1000 * $0 + frame % 1000) } }
+        let device = try ALSATestDevice(samples: written)
+        defer { device.remove() }
+        var capture = try ALSACapture(device: device.name, channels: 4)
+        #expect(capture.channels == 4 && capture.periodFrames == 320)
+        var reads: [Int] = []
+        var bytes: [UInt8] = []
+        while bytes.count < 2 * written.count {
+            reads.append(try capture.read(timeoutMs: 1000) { bytes.append(contentsOf: $0) })
+        }
+        #expect(reads.allSatisfy { $0 == 0 || $0 == 320 }, "a read returns whole frames: \(reads)")
+        #expect(Array(littleEndianSamples(bytes).prefix(written.count)) == written)
+        #expect(capture.lostFrames == 0)
+    }
+
     @Test func asksForSixteenKilohertzButTakesTheOtherSupportedRates() throws {
         let device = try ALSATestDevice(samples: [1, 2, 3])
         defer { device.remove() }

@@ -98,6 +98,35 @@ struct ALSAIngressTests {
         #expect(beepCall.audioMs >= beepCall.beep?.detectedMs ?? .max)
     }
 
+    @Test(.timeLimit(.minutes(2)))
+    func eachChannelOfAMultiChannelDeviceIsItsOwnCall() async throws {
+        // A two-line card: a voicemail call on line 1, a caller talking then a quiet line on line 2.
+        let (voicemail, truthMs) = try Self.speechThenBeep()
+        var talking = try recordedSpeech()
+        talking += [Int16](repeating: 0, count: max(0, voicemail.count - talking.count))
+        let card = try ALSATestDevice(samples: zip(voicemail, talking).flatMap { [$0, $1] }, input: .pipe)
+        defer { card.remove() }
+        let lineIDs = (0..<2).map { ALSAIngress.callID(device: card.name, channel: $0) }
+        #expect(lineIDs.allSatisfy { $0.hasPrefix(ALSAIngress.callID(device: card.name)) })
+        #expect(lineIDs[0].hasSuffix("-ch1") && lineIDs[1].hasSuffix("-ch2"))
+        try await withDaemon({ $0.alsa = [card.name + "@2"] }) { control, ports in
+            defer { card.closeInput() }
+            let event = try await Self.firstEvent("beep", callID: lineIDs[0], port: ports.http)
+            let onset = try #require(event["onset_ms"] as? Int)
+            #expect(abs(onset - truthMs) <= 100, "beep onset \(onset) ms, true onset \(truthMs) ms")
+            #expect(event["source"] as? String == card.name + "/ch1")
+            let calls = try await fetchCalls(port: ports.http)
+            #expect(calls.count == 2, "one call per channel, none for the device")
+            let talkCall = try #require(calls.first { $0["id"] as? String == lineIDs[1] })
+            #expect(talkCall["source"] as? String == card.name + "/ch2")
+            #expect(talkCall["codec"] as? String == "L16/16000")
+            #expect(talkCall["beep"] is NSNull, "speech on the other line holds no beep")
+            let metrics = try await fetchMetrics(port: ports.http)
+            #expect(metricValue(metrics, #"amd_alsa_periods_total{device="\#(card.name)"}"#) > 0)
+            #expect(metricValue(metrics, #"amd_alsa_overruns_total{device="\#(card.name)"}"#) == 0)
+        }
+    }
+
     @Test func callIDsAreTheDeviceNameMadeURLSafe() {
         #expect(ALSAIngress.callID(device: "plughw:1,0") == "alsa-plughw-1-0")
         #expect(ALSAIngress.callID(device: "hw:CARD=PCH,DEV=0") == "alsa-hw-CARD-PCH-DEV-0")

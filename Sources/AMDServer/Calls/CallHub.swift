@@ -110,6 +110,7 @@ package final class CallHub: CallSink {
         }
         metrics.callsStarted.increment()
         metrics.activeCalls.record(activeCount)
+        metrics.activeCallsByIngress[descriptor.ingress]?.increment()
         bus.publish(callID: opened.call.id, at: now, details: .callStarted(opened.call))
         // The ingress keeps the hub's own id; a registration renames only the public id.
         return opened.hubID
@@ -164,6 +165,7 @@ package final class CallHub: CallSink {
             record.call.state = .ended
             record.call.endReason = reason
             state.activeCount -= 1
+            metrics.activeCallsByIngress[record.call.ingress]?.decrement()
             if record.hidden {
                 state.records[id] = nil
                 return nil

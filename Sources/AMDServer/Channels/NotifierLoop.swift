@@ -1,3 +1,4 @@
+import FoundationEssentials
 package import Logging
 import ServiceLifecycle
 
@@ -29,6 +30,9 @@ package enum NotifierLoop {
                     }
                     expected = event.seq + 1
                     await deliver(event)
+                    bus.metrics.notified(
+                        channel: channel, delaySeconds: Date().timeIntervalSince(event.at),
+                        backlog: bus.lastSeq - event.seq)
                 }
                 return true
             }

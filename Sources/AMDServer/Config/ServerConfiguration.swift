@@ -47,8 +47,8 @@ package struct ServerConfiguration: Sendable {
     package var wsMaxMessageBytes = 64 * 1024
     /// A Vonage websocket is closed (1008) after this long without a message (`--ws-idle-timeout`).
     package var wsIdleTimeout: Duration = .seconds(10)
-    /// ALSA PCM capture devices to monitor, one call each (`--alsa`, repeatable, each a comma-separated list; see
-    /// ``alsaDevices(parsing:)``).
+    /// ALSA PCM capture devices to monitor, one call each or one per channel with `@N` (`--alsa`, repeatable, each a
+    /// comma-separated list; see ``alsaDevices(parsing:)`` and ``ALSADevice``), as written.
     package var alsa: [String] = []
     /// The detector's model (`--model PATH`: a model JSON written by `amd-edge train`), read and checked at start-up;
     /// the shipped model by default.
@@ -183,13 +183,21 @@ package struct ServerConfiguration: Sendable {
             wsIdleTimeout = value
         case "alsa":
             var devices: [String] = []
+            var names: Set<String> = []
             for text in values {
                 guard let list = Self.alsaDevices(parsing: text) else {
                     throw fail(
                         "expected ALSA device names separated by commas (e.g. hw:1,0,plughw:2,0), got \"\(text)\"")
                 }
                 for device in list {
-                    guard !devices.contains(device) else { throw fail("device \"\(device)\" is listed twice") }
+                    guard let parsed = ALSADevice(parsing: device) else {
+                        throw fail(
+                            "expected DEVICE or DEVICE@N with N channels from 1 to \(ALSADevice.maxChannels)"
+                                + " (e.g. hw:1,0@4), got \"\(device)\"")
+                    }
+                    guard names.insert(parsed.name).inserted else {
+                        throw fail("device \"\(parsed.name)\" is listed twice")
+                    }
                     devices.append(device)
                 }
             }
@@ -223,14 +231,16 @@ package struct ServerConfiguration: Sendable {
     /// characters, or when there are more than 64.
     ///
     /// ALSA names hold commas themselves (`hw:1,0`, `plughw:CARD=PCH,DEV=0`), so a comma starts a new device only
-    /// when what follows is not an argument of the previous one: a piece that is a number (`0`) or a `KEY=VALUE`
-    /// (`DEV=0`, with no `:` before its `=`) stays with the device before it. So `hw:1,0,plughw:2,0` is two devices,
-    /// `plughw:CARD=PCH,DEV=0,default` two as well.
+    /// when what follows is not an argument of the previous one: a piece that is a number (`0`, or `0@4` with a channel
+    /// count) or a `KEY=VALUE` (`DEV=0`, with no `:` before its `=`) stays with the device before it. So
+    /// `hw:1,0,plughw:2,0` is two devices, `plughw:CARD=PCH,DEV=0,default` two as well, `hw:1,0@4,hw:2,0` two.
     package static func alsaDevices(parsing text: String) -> [String]? {
         var devices: [String] = []
         for piece in text.split(separator: ",", omittingEmptySubsequences: false) {
             guard !piece.isEmpty, piece.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else { return nil }
-            let isNumber = piece.allSatisfy(\.isASCII) && piece.allSatisfy(\.isNumber)
+            // `0@4`: the last number of `hw:1,0` and a channel count.
+            let number = piece.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)[0]
+            let isNumber = !number.isEmpty && number.allSatisfy(\.isASCII) && number.allSatisfy(\.isNumber)
             var isKeyValue = false
             if let equals = piece.firstIndex(of: "=") {
                 isKeyValue = piece.firstIndex(of: ":").map { equals < $0 } ?? true

@@ -45,7 +45,8 @@ package final class EventBus: Sendable {
 
     /// How many events the history keeps.
     package let historyCapacity: Int
-    private let metrics: ServerMetrics
+    /// Where drops are counted, and push channels their delivery.
+    package let metrics: ServerMetrics
     fileprivate let state: Mutex<State>
 
     /// Creates a bus.

@@ -6,13 +6,15 @@ import Glibc
 import Musl
 #endif
 
-/// One ALSA PCM capture device, opened for 16-bit little-endian mono and read one period at a time.
+/// One ALSA PCM capture device, opened for 16-bit little-endian samples on one or more interleaved channels and read
+/// one period at a time.
 ///
 /// The device is opened non-blocking: ``read(timeoutMs:_:)`` waits for a period with `snd_pcm_wait` for at most its
 /// timeout, so the thread that owns the capture can check for a shutdown between reads however quiet the device is.
 /// Overruns (the reader fell behind the device's buffer) and suspends are mended with `snd_pcm_recover` and counted
-/// in ``overruns``; the audio they lost is gone, and the stream carries on. Only an error `snd_pcm_recover` cannot
-/// mend (device unplugged, I/O error) throws.
+/// in ``overruns``; the audio they lost is gone, its length in frames is added to ``lostFrames`` (from the monotonic
+/// clock, ``ALSAStreamClock``) when the device starts again, and the stream carries on. Only an error
+/// `snd_pcm_recover` cannot mend (device unplugged, I/O error) throws.
 ///
 /// Noncopyable: one value owns the `snd_pcm_t` and its period buffer, allocated once when the device is opened,
 /// and closes the device when it goes away. Not `Sendable`: it lives on the one thread that reads it. Samples are
@@ -20,21 +22,26 @@ import Musl
 package struct ALSACapture: ~Copyable {
     /// Rates the daemon takes from a device, in Hz; ``AMDCore/StreamDetector`` resamples them to 16 kHz.
     package static let supportedSampleRates = [8000, 16000, 44100, 48000]
-    /// Bytes per frame: one S16_LE sample.
-    static let bytesPerFrame = 2
+    /// Bytes per sample: S16_LE.
+    static let bytesPerSample = 2
 
     /// The device name given to `snd_pcm_open`.
     package let device: String
     /// The rate the device runs at, in Hz: the one asked for if it has it, else its nearest.
     package let sampleRate: Int
-    /// Frames (one sample each, mono) per period: what one read returns at most.
+    /// Interleaved channels per frame.
+    package let channels: Int
+    /// Frames (one sample per channel) per period: what one read returns at most.
     package let periodFrames: Int
     /// Overruns and suspends recovered from so far.
     package private(set) var overruns = 0
+    /// Frames the device captured that were never read, lost to overruns and suspends, so far.
+    package private(set) var lostFrames: Int64 = 0
+    private var clock: ALSAStreamClock
     private let handle: OpaquePointer
     private let buffer: UnsafeMutableRawBufferPointer
 
-    /// Opens `device` for capture and sets it up: interleaved reads, S16_LE, one channel, the rate nearest
+    /// Opens `device` for capture and sets it up: interleaved reads, S16_LE, `channels` channels, the rate nearest
     /// `sampleRate`, about `periodMs` per period and `bufferMs` of buffer.
     ///
     /// Throws ``ALSACaptureError/openFailed(device:code:)`` when the device cannot be opened,
@@ -43,10 +50,11 @@ package struct ALSACapture: ~Copyable {
     /// ``supportedSampleRates``.
     /// - Parameters:
     ///   - device: an ALSA PCM name (`hw:1,0`, `plughw:1,0`, `default`, or one defined in an asoundrc).
+    ///   - channels: interleaved channels to capture (1 for a mono line, N for a card with N lines).
     ///   - sampleRate: the rate to ask for, in Hz; 16000 (the detector's) spares resampling.
     ///   - periodMs: the period to ask for, in milliseconds: how much audio one read brings.
     ///   - bufferMs: the device buffer to ask for, in milliseconds: how late a read may be before an overrun.
-    package init(device: String, sampleRate: Int = 16000, periodMs: Int = 20, bufferMs: Int = 500)
+    package init(device: String, channels: Int = 1, sampleRate: Int = 16000, periodMs: Int = 20, bufferMs: Int = 500)
         throws(ALSACaptureError)
     {
         var opened: OpaquePointer?
@@ -55,7 +63,8 @@ package struct ALSACapture: ~Copyable {
         let setup: (sampleRate: Int, periodFrames: Int)
         do {
             setup = try Self.configure(
-                pcm, device: device, sampleRate: sampleRate, periodMs: periodMs, bufferMs: bufferMs)
+                pcm, device: device, channels: channels, sampleRate: sampleRate, periodMs: periodMs,
+                bufferMs: bufferMs)
         } catch {
             snd_pcm_close(pcm)
             throw error
@@ -63,8 +72,10 @@ package struct ALSACapture: ~Copyable {
         self.device = device
         self.handle = pcm
         self.sampleRate = setup.sampleRate
+        self.channels = channels
         self.periodFrames = setup.periodFrames
-        buffer = .allocate(byteCount: setup.periodFrames * Self.bytesPerFrame, alignment: 2)
+        clock = ALSAStreamClock(sampleRate: setup.sampleRate)
+        buffer = .allocate(byteCount: setup.periodFrames * channels * Self.bytesPerSample, alignment: 2)
         buffer.initializeMemory(as: UInt8.self, repeating: 0)
     }
 
@@ -73,8 +84,8 @@ package struct ALSACapture: ~Copyable {
         buffer.deallocate()
     }
 
-    /// Waits up to `timeoutMs` for a period of audio, reads it and gives it to `body` as S16_LE bytes (two per
-    /// frame); returns the frames read.
+    /// Waits up to `timeoutMs` for a period of audio, reads it and gives it to `body` as interleaved S16_LE bytes
+    /// (two per sample, ``channels`` samples per frame); returns the frames read.
     ///
     /// Returns 0 without calling `body` when nothing came in time, or after recovering from an overrun or a
     /// suspend. The bytes are valid only inside `body`: the buffer is reused by the next read. Throws
@@ -89,6 +100,7 @@ package struct ALSACapture: ~Copyable {
                 try recover(started)
                 return 0
             }
+            lostFrames += clock.started(atNs: Self.monotonicNs())
         }
         let ready = snd_pcm_wait(handle, timeoutMs)
         if ready < 0 {
@@ -105,20 +117,33 @@ package struct ALSACapture: ~Copyable {
         }
         let count = min(Int(frames), periodFrames)
         guard count > 0 else { return 0 }
-        body(UnsafeRawBufferPointer(rebasing: buffer[0..<(count * Self.bytesPerFrame)]))
+        clock.read(frames: count)
+        body(UnsafeRawBufferPointer(rebasing: buffer[0..<(count * channels * Self.bytesPerSample)]))
         return count
     }
 
-    /// Mends an overrun (`-EPIPE`) or a suspend (`-ESTRPIPE`) with `snd_pcm_recover`; `-EAGAIN` needs nothing.
+    /// Mends an overrun (`-EPIPE`) or a suspend (`-ESTRPIPE`) with `snd_pcm_recover`, which prepares the device
+    /// again (`snd_pcm_prepare`, dropping what its buffer held); the next read starts it and counts the frames lost
+    /// meanwhile. `-EAGAIN` needs nothing.
     private mutating func recover(_ code: Int32) throws(ALSACaptureError) {
         guard code != -EAGAIN else { return }
         guard snd_pcm_recover(handle, code, 1) >= 0 else { throw .readFailed(device: device, code: code) }
         overruns += 1
     }
 
+    /// The monotonic clock, in nanoseconds since the process's first call: the time base of ``ALSAStreamClock``.
+    private static func monotonicNs() -> UInt64 {
+        let elapsed = ContinuousClock.now - epoch
+        let (seconds, attoseconds) = elapsed.components
+        return UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+    }
+
+    /// The origin of ``monotonicNs()``.
+    private static let epoch = ContinuousClock.now
+
     /// Applies the hardware parameters and returns the rate and period size the device took.
     private static func configure(
-        _ pcm: OpaquePointer, device: String, sampleRate: Int, periodMs: Int, bufferMs: Int
+        _ pcm: OpaquePointer, device: String, channels: Int, sampleRate: Int, periodMs: Int, bufferMs: Int
     ) throws(ALSACaptureError) -> (sampleRate: Int, periodFrames: Int) {
         func check(_ code: Int32, _ setting: String) throws(ALSACaptureError) {
             guard code >= 0 else { throw .configurationFailed(device: device, setting: setting, code: code) }
@@ -132,7 +157,9 @@ package struct ALSACapture: ~Copyable {
         try check(snd_pcm_hw_params_any(pcm, params), "hardware parameters")
         try check(snd_pcm_hw_params_set_access(pcm, params, SND_PCM_ACCESS_RW_INTERLEAVED), "interleaved reads")
         try check(snd_pcm_hw_params_set_format(pcm, params, SND_PCM_FORMAT_S16_LE), "format S16_LE")
-        try check(snd_pcm_hw_params_set_channels(pcm, params, 1), "1 channel")
+        try check(
+            snd_pcm_hw_params_set_channels(pcm, params, UInt32(clamping: channels)),
+            channels == 1 ? "1 channel" : "\(channels) channels")
         var rate = UInt32(clamping: sampleRate)
         var direction: Int32 = 0
         try check(snd_pcm_hw_params_set_rate_near(pcm, params, &rate, &direction), "a rate near \(sampleRate) Hz")

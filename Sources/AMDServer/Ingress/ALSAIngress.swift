@@ -5,14 +5,17 @@ import Metrics
 import ServiceLifecycle
 import Synchronization
 
-/// Captures every `--alsa` device (hardware line capture: `hw:1,0`, `plughw:1,0`, …), one call per device.
+/// Captures every `--alsa` device (hardware line capture: `hw:1,0`, `plughw:1,0`, …), one call per device, or one
+/// call per channel for a device given as `DEVICE@N` (``ALSADevice``: a card presenting N telephone lines).
 ///
 /// Each device is read by a thread of its own, since its loop blocks (in `snd_pcm_wait`) and has no place on an
-/// event loop or the concurrency pool. The thread opens the device (``ALSACapture``: S16_LE mono, 16 kHz or what
-/// the device has among ``ALSACapture/supportedSampleRates``), opens the call on the ``CallSink`` (ingress `alsa`,
-/// source the device name, codec `L16/<rate>`, id ``callID(device:)``) and feeds each period to the call's
-/// ``StreamDetector``, which it owns (``ALSAIngressStream``), so the per-period path takes no lock and allocates
-/// nothing. Beeps go to the sink at once, counters every ``reportIntervalMs`` of stream time.
+/// event loop or the concurrency pool. The thread opens the device (``ALSACapture``: S16_LE on N interleaved
+/// channels, 16 kHz or what the device has among ``ALSACapture/supportedSampleRates``), opens one call per channel
+/// on the ``CallSink`` (ingress `alsa`, source ``ALSADevice/source(channel:)``, codec `L16/<rate>`, id
+/// ``callID(device:channel:)``) and feeds each channel of each period to that call's ``StreamDetector``, which it
+/// owns (``ALSAIngressStream``), so the per-period path takes no lock and allocates nothing. Beeps go to the sink at
+/// once, counters every ``reportIntervalMs`` of stream time. Frames lost to an overrun move every channel's stream
+/// time on (``ALSACapture/lostFrames``), so later events keep the line's time.
 ///
 /// The devices are opened by ``open(devices:sink:metrics:logger:)`` before the daemon listens: one that cannot be
 /// opened makes it throw its ``ALSACaptureError`` (naming the device and libasound's reason) and the daemon does
@@ -28,7 +31,7 @@ package struct ALSAIngress: Service {
     /// Counters are sent to the sink (and metrics updated) every this many stream milliseconds.
     static let reportIntervalMs: Int64 = 500
 
-    /// The devices captured, as given to `snd_pcm_open`.
+    /// The devices captured, as given (`DEVICE` or `DEVICE@N`).
     package let devices: [String]
     let sink: any CallSink
     let metrics: ServerMetrics
@@ -52,7 +55,7 @@ package struct ALSAIngress: Service {
     /// Throws the ``ALSACaptureError`` (or the detector's error) of the first device in the list that cannot be set
     /// up, after stopping the others (any call already opened ends with `shutdown`).
     /// - Parameters:
-    ///   - devices: ALSA PCM names, one call each.
+    ///   - devices: ALSA PCM names, one call each, or `DEVICE@N` for one call per channel (``ALSADevice``).
     ///   - model: the detector's model.
     ///   - sink: where the calls are reported (the daemon's hub).
     ///   - metrics: the daemon's metrics, for `amd_alsa_*` and the detector's time.
@@ -107,17 +110,22 @@ package struct ALSAIngress: Service {
     }
 
     /// The id the ingress proposes for a device's call: `alsa-` and the device name with every character an id
-    /// cannot hold (anything but `A-Z a-z 0-9 - _ . ~`) replaced by `-`, e.g. `alsa-plughw-1-0`.
+    /// cannot hold (anything but `A-Z a-z 0-9 - _ . ~`) replaced by `-`, e.g. `alsa-plughw-1-0`; for a channel of a
+    /// multi-channel device, `-ch` and the channel counted from 1 after it, e.g. `alsa-hw-1-0-ch2`.
     ///
     /// The hub takes it unless a registration names the device or the id is in use (then it gives its own).
-    package static func callID(device: String) -> String {
+    /// - Parameters:
+    ///   - device: the PCM name, without `@N`.
+    ///   - channel: the channel counted from 0, or `nil` for a mono device.
+    package static func callID(device: String, channel: Int? = nil) -> String {
         let safe = device.unicodeScalars.map { scalar -> Character in
             switch scalar {
             case "a"..."z", "A"..."Z", "0"..."9", "-", "_", ".", "~": Character(scalar)
             default: "-"
             }
         }
-        return String(("alsa-" + String(safe)).prefix(128))
+        let suffix = channel.map { "-ch\($0 + 1)" } ?? ""
+        return String(("alsa-" + String(safe)).prefix(128 - suffix.count)) + suffix
     }
 
     /// Runs the capture of `device` on a new thread and returns when the thread ends.
@@ -132,41 +140,56 @@ package struct ALSAIngress: Service {
         }
     }
 
-    /// Captures `device` on the calling thread until `stop` is requested or the device fails; calls `started`
-    /// exactly once, with the error when the device or its detector could not be set up.
-    private func capture(device: String, stop: StopRequest, started: ((any Error)?) -> Void) {
+    /// Captures `spec` (`DEVICE` or `DEVICE@N`) on the calling thread until `stop` is requested or the device fails;
+    /// calls `started` exactly once, with the error when the device or its detectors could not be set up.
+    private func capture(device spec: String, stop: StopRequest, started: ((any Error)?) -> Void) {
+        // The configuration checked the syntax; a spec that got past it unparsed is taken as a plain name.
+        let device = ALSADevice(parsing: spec) ?? ALSADevice(name: spec)
         var capture: ALSACapture
         do {
-            capture = try ALSACapture(device: device)
+            capture = try ALSACapture(device: device.name, channels: device.channels)
         } catch {
             started(error)
             return
         }
-        let detector: StreamDetector
+        var detectors: [StreamDetector] = []
         do {
-            detector = try StreamDetector(encoding: .linear16, sampleRate: capture.sampleRate, model: model)
+            for _ in 0..<device.channels {
+                detectors.append(try StreamDetector(encoding: .linear16, sampleRate: capture.sampleRate, model: model))
+            }
         } catch {
             started(error)
             return
         }
         var logger = logger
         logger[metadataKey: "alsa.device"] = "\(device)"
-        let codec = "L16/\(capture.sampleRate)"
-        let descriptor = CallDescriptor(
-            ingress: .alsa, source: device, codec: codec, proposedID: Self.callID(device: device))
-        guard let callID = sink.open(descriptor) else {
-            logger.error("ALSA capture not started: the daemon is at its call limit (--max-calls)")
-            started(nil)
-            return
+        let sampleRate = capture.sampleRate
+        let codec = "L16/\(sampleRate)"
+        let calls = detectors.enumerated().map { channel, detector -> PCMCallStream? in
+            let descriptor = CallDescriptor(
+                ingress: .alsa, source: device.source(channel: channel), codec: codec,
+                proposedID: Self.callID(device: device.name, channel: device.channels == 1 ? nil : channel))
+            guard let callID = sink.open(descriptor) else {
+                logger.error(
+                    "ALSA capture of a channel not started: the daemon is at its call limit (--max-calls)",
+                    metadata: ["alsa.channel": "\(channel + 1)"])
+                return nil
+            }
+            return PCMCallStream(callID: callID, sampleRate: sampleRate, detector: detector)
         }
         started(nil)
+        guard calls.contains(where: { $0 != nil }) else { return }
+        let callIDs = calls.compactMap { $0?.callID }
         logger.info(
             "ALSA capture started",
-            metadata: ["call": "\(callID)", "codec": "\(codec)", "alsa.period_frames": "\(capture.periodFrames)"])
-        let deviceMetrics = ALSAMetrics(device: device, metrics: metrics)
-        var stream = ALSAIngressStream(
-            call: PCMCallStream(callID: callID, sampleRate: capture.sampleRate, detector: detector))
+            metadata: [
+                "calls": "\(callIDs)", "codec": "\(codec)", "alsa.channels": "\(device.channels)",
+                "alsa.period_frames": "\(capture.periodFrames)",
+            ])
+        let deviceMetrics = ALSAMetrics(device: device.name, metrics: metrics)
+        var stream = ALSAIngressStream(calls: calls, sampleRate: sampleRate, periodFrames: capture.periodFrames)
         var overruns = 0
+        var lostFrames: Int64 = 0
         var failure: ALSACaptureError?
         while !stop.isRequested {
             do {
@@ -177,27 +200,30 @@ package struct ALSAIngress: Service {
                 failure = error
                 break
             }
+            if capture.lostFrames != lostFrames {
+                // Known only once the device runs again, before the first period after the gap is processed.
+                stream.skip(lostFrames: capture.lostFrames - lostFrames, sink: sink, deviceMetrics: deviceMetrics)
+                lostFrames = capture.lostFrames
+            }
             if capture.overruns != overruns {
                 deviceMetrics.overruns.increment(by: capture.overruns - overruns)
                 overruns = capture.overruns
                 logger.warning(
                     "ALSA capture overrun: audio was lost",
-                    metadata: ["call": "\(callID)", "alsa.overruns": "\(overruns)"])
+                    metadata: ["calls": "\(callIDs)", "alsa.overruns": "\(overruns)"])
             }
         }
         stream.flushMetrics(metrics, deviceMetrics: deviceMetrics)
         if let failure {
             deviceMetrics.errors.increment()
-            logger.error("ALSA capture failed; its call ends", metadata: ["call": "\(callID)", "error": "\(failure)"])
-            sink.close(callID, counters: stream.call.counters, reason: failure.endReason)
+            logger.error("ALSA capture failed; its calls end", metadata: ["calls": "\(callIDs)", "error": "\(failure)"])
         } else {
-            sink.close(callID, counters: stream.call.counters, reason: "shutdown")
             logger.debug(
                 "ALSA capture stopped",
-                metadata: [
-                    "call": "\(callID)", "audio_ms": "\(stream.call.counters.audioMs)",
-                    "alsa.overruns": "\(overruns)",
-                ])
+                metadata: ["calls": "\(callIDs)", "alsa.overruns": "\(overruns)", "alsa.lost_frames": "\(lostFrames)"])
+        }
+        for call in stream.calls.compactMap({ $0 }) {
+            sink.close(call.callID, counters: call.counters, reason: failure?.endReason ?? "shutdown")
         }
     }
 }

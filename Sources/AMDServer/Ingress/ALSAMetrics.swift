@@ -12,6 +12,9 @@ package struct ALSAMetrics: Sendable {
     package let overruns: CoreMetrics.Counter
     /// Captures ended by a device error (`amd_alsa_errors_total{device}`).
     package let errors: CoreMetrics.Counter
+    /// Audio the device captured but the reader lost to overruns, in seconds (`amd_alsa_lost_seconds_total{device}`);
+    /// its calls' stream time moves on over it.
+    package let lostSeconds: CoreMetrics.FloatingPointCounter
 
     /// Creates the device's series on `metrics`' registry.
     package init(device: String, metrics: ServerMetrics) {
@@ -20,5 +23,7 @@ package struct ALSAMetrics: Sendable {
         periods = CoreMetrics.Counter(label: "amd_alsa_periods_total", dimensions: dimensions, factory: factory)
         overruns = CoreMetrics.Counter(label: "amd_alsa_overruns_total", dimensions: dimensions, factory: factory)
         errors = CoreMetrics.Counter(label: "amd_alsa_errors_total", dimensions: dimensions, factory: factory)
+        lostSeconds = CoreMetrics.FloatingPointCounter(
+            label: "amd_alsa_lost_seconds_total", dimensions: dimensions, factory: factory)
     }
 }

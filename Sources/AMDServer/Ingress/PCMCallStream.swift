@@ -43,6 +43,25 @@ struct PCMCallStream: Sendable {
         detector.process(bytes) { output in
             if let event = output.beep { sink.beep(callID, event: event, counters: counters) }
         }
+        return report(counters, sink: sink, reportIntervalMs: reportIntervalMs)
+    }
+
+    /// Advances stream time over `sampleCount` samples the ingress lost (an ALSA overrun): the detector takes them as
+    /// a gap, as RTP's lost packets, so later events keep the line's own time; no frame is counted.
+    @discardableResult
+    mutating func skip(lostSamples sampleCount: Int64, sink: any CallSink, reportIntervalMs: Int64) -> Bool {
+        guard sampleCount > 0 else { return false }
+        samples += sampleCount
+        let counters = counters
+        let callID = callID
+        detector.processSilence(sampleCount: Int(clamping: sampleCount)) { output in
+            if let event = output.beep { sink.beep(callID, event: event, counters: counters) }
+        }
+        return report(counters, sink: sink, reportIntervalMs: reportIntervalMs)
+    }
+
+    /// Sends `counters` to the sink once at least `reportIntervalMs` of stream time passed since the last report.
+    private mutating func report(_ counters: CallCounters, sink: any CallSink, reportIntervalMs: Int64) -> Bool {
         guard counters.audioMs - reportedAudioMs >= reportIntervalMs else { return false }
         reportedAudioMs = counters.audioMs
         sink.update(callID, counters: counters)

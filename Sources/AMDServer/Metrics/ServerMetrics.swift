@@ -78,6 +78,12 @@ package final class ServerMetrics: Sendable {
     /// Seconds of audio given to the detector.
     package let audioSeconds: CoreMetrics.FloatingPointCounter
 
+    /// Calls currently active per ingress (`amd_calls_active_by_ingress{ingress}`), for the dashboard's split.
+    package let activeCallsByIngress: [CallIngress: CoreMetrics.Meter]
+    /// Delay from an event's publication to its delivery on each push channel, in seconds
+    /// (`amd_event_delay_seconds{channel}`, a histogram), and the events still queued behind it
+    /// (`amd_notify_queue_depth{channel}`).
+    private let delivery: Mutex<[String: (delay: CoreMetrics.Timer, depth: CoreMetrics.Gauge)]>
     private let dropped: [DropReason: CoreMetrics.Counter]
     private let channels: Mutex<[String: (sent: CoreMetrics.Counter, dropped: CoreMetrics.Counter)]>
 
@@ -101,6 +107,13 @@ package final class ServerMetrics: Sendable {
                 label: "amd_rtp_packets_dropped_total", dimensions: [("reason", reason.rawValue)], factory: factory)
         }
         self.dropped = dropped
+        var byIngress: [CallIngress: CoreMetrics.Meter] = [:]
+        for ingress in [CallIngress.rtp, .websocket, .alsa] {
+            byIngress[ingress] = CoreMetrics.Meter(
+                label: "amd_calls_active_by_ingress", dimensions: [("ingress", ingress.rawValue)], factory: factory)
+        }
+        activeCallsByIngress = byIngress
+        delivery = Mutex([:])
         channels = Mutex([:])
         for channel in ["longpoll", "websocket", "udp", "webhook"] { _ = self.channelCounters(channel) }
     }
@@ -129,6 +142,23 @@ package final class ServerMetrics: Sendable {
             channels[channel] = counters
             return counters
         }
+    }
+
+    /// Records one event delivered (or given up) on push channel `channel`: `delaySeconds` since it was published,
+    /// and `backlog` events still queued behind it.
+    package func notified(channel: String, delaySeconds: Double, backlog: UInt64) {
+        let metrics = delivery.withLock { delivery in
+            if let metrics = delivery[channel] { return metrics }
+            let dimensions = [("channel", channel)]
+            let metrics = (
+                delay: CoreMetrics.Timer(label: "amd_event_delay_seconds", dimensions: dimensions, factory: factory),
+                depth: CoreMetrics.Gauge(label: "amd_notify_queue_depth", dimensions: dimensions, factory: factory)
+            )
+            delivery[channel] = metrics
+            return metrics
+        }
+        metrics.delay.recordNanoseconds(Int64(max(0, delaySeconds) * 1e9))
+        metrics.depth.record(Int64(clamping: backlog))
     }
 
     /// The registry in Prometheus text format.
