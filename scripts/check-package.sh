@@ -24,8 +24,12 @@ VERSION=$(dpkg-deb --field "$DEB" Version)
 CHECK_ROOT=${CHECK_ROOT:-/var/tmp/amd-edge-check}
 SUITE=bookworm
 # Loopback ports for the daemon in the chroot; the chroot shares the host's network, so pick free ones.
-HTTP_PORT=${HTTP_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
-RTP_PORT=${RTP_PORT:-$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
+free_port() {  # $1: tcp or udp
+    python3 -c "import socket,sys; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM if sys.argv[1]=='udp' else \
+socket.SOCK_STREAM); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])" "$1"
+}
+HTTP_PORT=${HTTP_PORT:-$(free_port tcp)}
+RTP_PORT=${RTP_PORT:-$(free_port udp)}
 
 if [ -z "${MIRROR:-}" ]; then
     MIRROR=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null \
@@ -72,7 +76,8 @@ in_root sh -c '. /etc/os-release; echo "$PRETTY_NAME; $(dpkg -l | grep -c "^ii")
 
 say "apt-get install ./$(basename "$DEB") in the chroot"
 # Remove a previous install so postinst runs as on a fresh box (the system user is created again).
-in_root sh -c 'dpkg -s amd-edge >/dev/null 2>&1 && dpkg --purge amd-edge >/dev/null; deluser --quiet amd-edge 2>/dev/null; true'
+in_root sh -c 'dpkg -s amd-edge >/dev/null 2>&1 && dpkg --purge amd-edge >/dev/null
+    deluser --quiet amd-edge 2>/dev/null; true'
 cp "$DEB" "$CHECK_ROOT/tmp/"
 in_root apt-get update -qq
 in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "/tmp/$(basename "$DEB")"
@@ -99,7 +104,7 @@ DETECT=$(in_root amd-edge detect /usr/share/doc/amd-edge/examples/voicemail-beep
 echo "$DETECT"
 echo "$DETECT" | grep -q '"event":"beep"' || fail "detect printed no beep"
 
-say "amd-edge run (as user amd-edge, config /etc/amd-edge/config.json, http 127.0.0.1:$HTTP_PORT, rtp 127.0.0.1:$RTP_PORT)"
+say "amd-edge run (as user amd-edge, /etc/amd-edge/config.json, http 127.0.0.1:$HTTP_PORT, rtp 127.0.0.1:$RTP_PORT)"
 LOG=$(mktemp)
 chroot --userspec=amd-edge:amd-edge "$CHECK_ROOT" /usr/bin/env -i PATH=/usr/bin:/bin \
     /usr/bin/amd-edge run --config /etc/amd-edge/config.json \
