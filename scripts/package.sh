@@ -61,7 +61,7 @@ Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: amd-edge
 
 Files: *
-Copyright: the amd-edge authors
+Copyright: 2026 the amd-edge authors
 License: proprietary
  amd-edge itself. The binary also contains, linked statically: the Swift runtime and FoundationEssentials
  (Apache-2.0 with Runtime Library Exception, Swift project authors), SwiftNIO, swift-log, swift-metrics,
@@ -108,7 +108,7 @@ if [ "$1" = configure ]; then
     if ! getent passwd amd-edge >/dev/null; then
         adduser --system --group --quiet --no-create-home --home /nonexistent amd-edge
     fi
-    if [ -x /usr/bin/deb-systemd-helper ]; then
+    if command -v deb-systemd-helper >/dev/null; then
         deb-systemd-helper unmask amd-edge.service >/dev/null || true
         if deb-systemd-helper --quiet was-enabled amd-edge.service; then
             deb-systemd-helper enable amd-edge.service >/dev/null || true
@@ -139,7 +139,7 @@ set -e
 if [ -d /run/systemd/system ]; then
     systemctl --system daemon-reload >/dev/null || true
 fi
-if [ "$1" = purge ] && [ -x /usr/bin/deb-systemd-helper ]; then
+if [ "$1" = purge ] && command -v deb-systemd-helper >/dev/null; then
     deb-systemd-helper purge amd-edge.service >/dev/null || true
 fi
 exit 0
