@@ -47,10 +47,10 @@ extension CallInspection {
         switch decision.verdict {
         case .beep(let confidence):
             return "BEEP \(frequency): onset \(seconds(decision.onsetMs)) s, detected \(seconds(decision.decidedMs)) s"
-                + " (latency \(decision.decidedMs - decision.onsetMs) ms), confidence \(format(confidence, 3))"
+                + " (latency \(decision.decidedMs - decision.onsetMs) ms), confidence \(confidence.fixed(3))"
         case .rejected(let reason, let detail):
             return "\(frequency) from \(seconds(decision.onsetMs)) s: rejected at \(seconds(decision.decidedMs)) s,"
-                + " \(reason) (\(format(detail, 2)))"
+                + " \(reason) (\(detail.fixed(2)))"
         case .undecided:
             return "\(frequency) from \(seconds(decision.onsetMs)) s: measured at \(seconds(decision.decidedMs)) s,"
                 + " no verdict by the end"
@@ -149,7 +149,7 @@ extension CallInspection {
         let png = IndexedPNG(width: spectrogram.count, height: spectrogramRows, palette: palette, pixels: pixels)
         let encoded = Data(png.bytes).base64EncodedString()
         let width = Layout.plotWidth * Double(spectrogram.count * columnMs) / Double(max(1, durationMs))
-        return "<image x=\"\(Layout.left)\" y=\"\(Layout.spectrogramTop)\" width=\"\(format(width, 1))\" "
+        return "<image x=\"\(Layout.left)\" y=\"\(Layout.spectrogramTop)\" width=\"\(width.fixed(1))\" "
             + "height=\"\(Layout.spectrogramHeight)\" preserveAspectRatio=\"none\" "
             + "style=\"image-rendering:pixelated\" href=\"data:image/png;base64,\(encoded)\"/>\n"
             + "<rect x=\"\(Layout.left)\" y=\"\(Layout.spectrogramTop)\" width=\"\(Layout.plotWidth)\" "
@@ -178,7 +178,7 @@ extension CallInspection {
     private func labelBand(_ range: ClosedRange<Int64>) -> String {
         let x0 = x(ms: range.lowerBound)
         let width = max(2, x(ms: range.upperBound) - x0)
-        return "<rect x=\"\(format(x0, 1))\" y=\"\(Layout.spectrogramTop)\" width=\"\(format(width, 1))\" "
+        return "<rect x=\"\(x0.fixed(1))\" y=\"\(Layout.spectrogramTop)\" width=\"\(width.fixed(1))\" "
             + "height=\"\(Layout.axisTop - Layout.spectrogramTop)\" fill=\"#4dabf7\" fill-opacity=\"0.25\" "
             + "stroke=\"#4dabf7\" stroke-width=\"1.5\"/>\n"
             + text(
@@ -194,8 +194,8 @@ extension CallInspection {
         var hz = 0.0
         while hz <= topFrequencyHz + 1 {
             let at = y(hz: hz)
-            out += "<line x1=\"\(Layout.left - 5)\" y1=\"\(format(at, 1))\" x2=\"\(Layout.left)\" "
-                + "y2=\"\(format(at, 1))\" stroke=\"#333\"/>\n"
+            out += "<line x1=\"\(Layout.left - 5)\" y1=\"\(at.fixed(1))\" x2=\"\(Layout.left)\" "
+                + "y2=\"\(at.fixed(1))\" stroke=\"#333\"/>\n"
             out += text(x: Layout.left - 8, y: at + 4, "\(Int(hz))", size: 11, fill: "#333", anchor: "end")
             hz += step
         }
@@ -210,9 +210,9 @@ extension CallInspection {
         let baseline = Layout.axisTop
         while t <= seconds + 1e-9 {
             let at = x(ms: Int64((t * 1000).rounded()))
-            out += "<line x1=\"\(format(at, 1))\" y1=\"\(baseline)\" x2=\"\(format(at, 1))\" y2=\"\(baseline + 5)\" "
+            out += "<line x1=\"\(at.fixed(1))\" y1=\"\(baseline)\" x2=\"\(at.fixed(1))\" y2=\"\(baseline + 5)\" "
                 + "stroke=\"#333\"/>\n"
-            let label = step < 1 ? format(t, 1) : "\(Int(t))"
+            let label = step < 1 ? t.fixed(1) : "\(Int(t))"
             out += text(x: at, y: baseline + 18, label, size: 11, fill: "#333", anchor: "middle")
             t += step
         }
@@ -230,7 +230,7 @@ extension CallInspection {
             while end < frames.count, frames[end] == frames[start] { end += 1 }
             let x0 = x(ms: Int64(start * frameMs))
             let x1 = x(ms: Int64(end * frameMs))
-            out += "<rect x=\"\(format(x0, 2))\" y=\"\(Layout.stripTop)\" width=\"\(format(max(0.5, x1 - x0), 2))\" "
+            out += "<rect x=\"\(x0.fixed(2))\" y=\"\(Layout.stripTop)\" width=\"\((max(0.5, x1 - x0)).fixed(2))\" "
                 + "height=\"\(Layout.stripHeight)\" fill=\"\(Self.colour(frames[start]))\"><title>"
                 + "\(frames[start]) \(Self.seconds(Int64(start * frameMs)))–\(Self.seconds(Int64(end * frameMs))) s"
                 + "</title></rect>\n"
@@ -251,7 +251,7 @@ extension CallInspection {
             let at = y(hz: decision.frequencyHz)
             if case .beep = decision.verdict {
                 for (ms, label) in [(decision.onsetMs, "onset"), (decision.decidedMs, "detected")] {
-                    let lineX = format(x(ms: ms), 1)
+                    let lineX = (x(ms: ms)).fixed(1)
                     out += "<line x1=\"\(lineX)\" y1=\"\(Layout.spectrogramTop)\" x2=\"\(lineX)\" y2=\"\(bottom)\" "
                         + "stroke=\"\(colour)\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>\n"
                     out += text(
@@ -260,10 +260,10 @@ extension CallInspection {
                         anchor: label == "onset" ? "end" : "start", halo: true)
                 }
             }
-            out += "<line x1=\"\(format(x0, 1))\" y1=\"\(format(at, 1))\" x2=\"\(format(x1, 1))\" "
-                + "y2=\"\(format(at, 1))\" stroke=\"#000\" stroke-width=\"6\" stroke-linecap=\"round\"/>\n"
-            out += "<line x1=\"\(format(x0, 1))\" y1=\"\(format(at, 1))\" x2=\"\(format(x1, 1))\" "
-                + "y2=\"\(format(at, 1))\" stroke=\"\(colour)\" stroke-width=\"3.5\" stroke-linecap=\"round\">"
+            out += "<line x1=\"\(x0.fixed(1))\" y1=\"\(at.fixed(1))\" x2=\"\(x1.fixed(1))\" "
+                + "y2=\"\(at.fixed(1))\" stroke=\"#000\" stroke-width=\"6\" stroke-linecap=\"round\"/>\n"
+            out += "<line x1=\"\(x0.fixed(1))\" y1=\"\(at.fixed(1))\" x2=\"\(x1.fixed(1))\" "
+                + "y2=\"\(at.fixed(1))\" stroke=\"\(colour)\" stroke-width=\"3.5\" stroke-linecap=\"round\">"
                 + "<title>\(escape(Self.summary(decision)))</title></line>\n"
             out += text(
                 x: x0, y: at - 7, "\(number + 1)", size: 12, fill: colour, weight: "bold", anchor: "middle",
@@ -279,7 +279,7 @@ extension CallInspection {
         }
         for (number, decision) in decisions.enumerated() {
             let lineY = top + Double(number + 1) * Layout.listLineHeight
-            out += "<rect x=\"\(Layout.left)\" y=\"\(format(lineY - 10, 1))\" width=\"12\" height=\"12\" "
+            out += "<rect x=\"\(Layout.left)\" y=\"\((lineY - 10).fixed(1))\" width=\"12\" height=\"12\" "
                 + "fill=\"\(Self.colour(decision.verdict))\" stroke=\"#555\" stroke-width=\"0.5\"/>\n"
             out += text(x: Layout.left + 18, y: lineY, "\(number + 1). \(Self.summary(decision))", size: 12)
         }
@@ -291,28 +291,14 @@ extension CallInspection {
         x: Double, y: Double, _ content: String, size: Int = 13, fill: String = "#111", weight: String = "normal",
         anchor: String = "start", rotate: Bool = false, halo: Bool = false
     ) -> String {
-        let transform = rotate ? " transform=\"rotate(-90 \(format(x, 1)) \(format(y, 1)))\"" : ""
+        let transform = rotate ? " transform=\"rotate(-90 \(x.fixed(1)) \(y.fixed(1)))\"" : ""
         let outline = halo ? " stroke=\"#000\" stroke-width=\"3\" paint-order=\"stroke\"" : ""
-        return "<text x=\"\(format(x, 1))\" y=\"\(format(y, 1))\" font-size=\"\(size)\" fill=\"\(fill)\" "
+        return "<text x=\"\(x.fixed(1))\" y=\"\(y.fixed(1))\" font-size=\"\(size)\" fill=\"\(fill)\" "
             + "font-weight=\"\(weight)\" text-anchor=\"\(anchor)\"\(transform)\(outline)>\(escape(content))</text>\n"
     }
 
     /// Milliseconds as seconds with two decimals.
-    static func seconds(_ ms: Int64) -> String { format(Double(ms) / 1000, 2) }
-}
-
-/// `value` with `decimals` digits after the point, without Foundation's formatters.
-func format(_ value: Double, _ decimals: Int) -> String {
-    guard value.isFinite else { return "\(value)" }
-    var scale = 1.0
-    for _ in 0..<decimals { scale *= 10 }
-    let scaled = (abs(value) * scale).rounded()
-    let whole = Int(scaled / scale)
-    let fraction = Int(scaled - Double(whole) * scale)
-    let sign = value < 0 && scaled > 0 ? "-" : ""
-    guard decimals > 0 else { return "\(sign)\(whole)" }
-    let digits = String(fraction)
-    return "\(sign)\(whole)." + String(repeating: "0", count: decimals - digits.count) + digits
+    static func seconds(_ ms: Int64) -> String { (Double(ms) / 1000).fixed(2) }
 }
 
 /// `text` with the characters XML and HTML reserve replaced by entities.

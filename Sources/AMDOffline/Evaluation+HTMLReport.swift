@@ -102,9 +102,9 @@ extension Evaluation {
     }
 
     private func summaryTable(_ s: Summary) -> String {
-        func pct(_ value: Double) -> String { format(value * 100, 2) + " %" }
-        func ms(_ value: Double?) -> String { value.map { format($0, 0) + " ms" } ?? "n/a" }
-        func hz(_ value: Double?) -> String { value.map { format($0, 1) + " Hz" } ?? "n/a" }
+        func pct(_ value: Double) -> String { (value * 100).fixed(2) + " %" }
+        func ms(_ value: Double?) -> String { value.map { ($0).fixed(0) + " ms" } ?? "n/a" }
+        func hz(_ value: Double?) -> String { value.map { ($0).fixed(1) + " Hz" } ?? "n/a" }
         let rows: [(String, String, String)] = [
             ("Recall", pct(s.recall), "beep calls whose first beep came within [onset, end + 2 s]"),
             ("Early false alarms", pct(s.earlyFalseAlarmRate), "beep calls whose first beep came before the onset"),
@@ -113,7 +113,7 @@ extension Evaluation {
              "detection time after the true onset; max \(ms(s.latencyMaxMs))"),
             ("Frequency error", "median \(hz(s.frequencyErrorMedianHz)), p95 \(hz(s.frequencyErrorP95Hz))",
              "reported frequency against the nearest true one"),
-            ("Throughput", format(s.realTimeFactor, 0) + "× real time", "audio seconds per CPU second"),
+            ("Throughput", s.realTimeFactor.fixed(0) + "× real time", "audio seconds per CPU second"),
         ]
         var out = "<section id=\"summary\">\n<h2>Summary</h2>\n<table class=\"summary\">\n"
         for (name, value, note) in rows {
@@ -138,23 +138,23 @@ extension Evaluation {
             guard let rate = s.falseAlarmsByKind[kind] else { continue }
             let y = Double(index) * rowHeight
             let width = barSpace * rate.rate / top
-            svg += "<text x=\"\(labelWidth - 8)\" y=\"\(format(y + 16, 1))\" text-anchor=\"end\">"
+            svg += "<text x=\"\(labelWidth - 8)\" y=\"\((y + 16).fixed(1))\" text-anchor=\"end\">"
                 + "\(escape(kind))</text>\n"
-            svg += "<rect x=\"\(labelWidth)\" y=\"\(format(y + 4, 1))\" width=\"\(format(barSpace, 1))\" "
+            svg += "<rect x=\"\(labelWidth)\" y=\"\((y + 4).fixed(1))\" width=\"\(barSpace.fixed(1))\" "
                 + "height=\"16\" fill=\"#f1f3f5\"/>\n"
-            svg += "<rect x=\"\(labelWidth)\" y=\"\(format(y + 4, 1))\" width=\"\(format(max(0, width), 1))\" "
+            svg += "<rect x=\"\(labelWidth)\" y=\"\((y + 4).fixed(1))\" width=\"\((max(0, width)).fixed(1))\" "
                 + "height=\"16\" fill=\"\(rate.falseAlarms == 0 ? "#adb5bd" : "#e03131")\"/>\n"
-            svg += "<text x=\"\(format(labelWidth + barSpace + 8, 1))\" y=\"\(format(y + 16, 1))\">"
-                + "\(format(rate.rate * 100, 1)) % (\(rate.falseAlarms)/\(rate.calls))</text>\n"
+            svg += "<text x=\"\((labelWidth + barSpace + 8).fixed(1))\" y=\"\((y + 16).fixed(1))\">"
+                + "\((rate.rate * 100).fixed(1)) % (\(rate.falseAlarms)/\(rate.calls))</text>\n"
         }
         let axisY = Double(kinds.count) * rowHeight + 4
-        svg += "<line x1=\"\(labelWidth)\" y1=\"\(axisY)\" x2=\"\(format(labelWidth + barSpace, 1))\" y2=\"\(axisY)\" "
+        svg += "<line x1=\"\(labelWidth)\" y1=\"\(axisY)\" x2=\"\((labelWidth + barSpace).fixed(1))\" y2=\"\(axisY)\" "
             + "stroke=\"#495057\"/>\n"
         for step in 0...4 {
             let share = Double(step) / 4
             let x = labelWidth + barSpace * share
-            svg += "<text x=\"\(format(x, 1))\" y=\"\(format(axisY + 16, 1))\" text-anchor=\"middle\" class=\"tick\">"
-                + "\(format(top * share * 100, 1)) %</text>\n"
+            svg += "<text x=\"\(x.fixed(1))\" y=\"\((axisY + 16).fixed(1))\" text-anchor=\"middle\" class=\"tick\">"
+                + "\((top * share * 100).fixed(1)) %</text>\n"
         }
         return svg + "</svg>\n"
     }
@@ -177,31 +177,31 @@ extension Evaluation {
         let barWidth = plotWidth / Double(binCount)
         for (index, count) in counts.enumerated() where count > 0 {
             let height = plotHeight * Double(count) / Double(tallest)
-            svg += "<rect x=\"\(format(left + Double(index) * barWidth + 1, 1))\" "
-                + "y=\"\(format(top + plotHeight - height, 1))\" width=\"\(format(max(1, barWidth - 2), 1))\" "
-                + "height=\"\(format(height, 1))\" fill=\"#1c7ed6\"><title>\(Int64(index) * bin)–"
+            svg += "<rect x=\"\((left + Double(index) * barWidth + 1).fixed(1))\" "
+                + "y=\"\((top + plotHeight - height).fixed(1))\" width=\"\((max(1, barWidth - 2)).fixed(1))\" "
+                + "height=\"\(height.fixed(1))\" fill=\"#1c7ed6\"><title>\(Int64(index) * bin)–"
                 + "\(Int64(index + 1) * bin) ms: \(count) calls</title></rect>\n"
         }
         let baseline = top + plotHeight
-        svg += "<line x1=\"\(left)\" y1=\"\(baseline)\" x2=\"\(format(left + plotWidth, 1))\" y2=\"\(baseline)\" "
+        svg += "<line x1=\"\(left)\" y1=\"\(baseline)\" x2=\"\((left + plotWidth).fixed(1))\" y2=\"\(baseline)\" "
             + "stroke=\"#495057\"/>\n<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(baseline)\" "
             + "stroke=\"#495057\"/>\n"
         let labelEvery = max(1, binCount / 10)
         for index in stride(from: 0, through: binCount, by: labelEvery) {
             let x = left + Double(index) * barWidth
-            svg += "<text x=\"\(format(x, 1))\" y=\"\(format(baseline + 16, 1))\" text-anchor=\"middle\" "
+            svg += "<text x=\"\(x.fixed(1))\" y=\"\((baseline + 16).fixed(1))\" text-anchor=\"middle\" "
                 + "class=\"tick\">\(Int64(index) * bin)</text>\n"
         }
         for step in 0...4 {
             let value = Double(tallest) * Double(step) / 4
             let y = baseline - plotHeight * Double(step) / 4
-            svg += "<text x=\"\(left - 6)\" y=\"\(format(y + 4, 1))\" text-anchor=\"end\" class=\"tick\">"
-                + "\(format(value, value.rounded() == value ? 0 : 1))</text>\n"
+            svg += "<text x=\"\(left - 6)\" y=\"\((y + 4).fixed(1))\" text-anchor=\"end\" class=\"tick\">"
+                + "\(value.fixed(value.rounded() == value ? 0 : 1))</text>\n"
         }
-        svg += "<text x=\"\(format(left + plotWidth / 2, 1))\" y=\"\(format(baseline + 38, 1))\" "
+        svg += "<text x=\"\((left + plotWidth / 2).fixed(1))\" y=\"\((baseline + 38).fixed(1))\" "
             + "text-anchor=\"middle\">latency after the true onset (ms), \(Self.latencyBinMs) ms bins</text>\n"
-        svg += "<text x=\"12\" y=\"\(format(top + plotHeight / 2, 1))\" text-anchor=\"middle\" "
-            + "transform=\"rotate(-90 12 \(format(top + plotHeight / 2, 1)))\">calls</text>\n"
+        svg += "<text x=\"12\" y=\"\((top + plotHeight / 2).fixed(1))\" text-anchor=\"middle\" "
+            + "transform=\"rotate(-90 12 \((top + plotHeight / 2).fixed(1)))\">calls</text>\n"
         return svg + "</svg>\n"
     }
 
@@ -215,7 +215,7 @@ extension Evaluation {
             + "<th>First beep</th><th>Picture</th></tr>\n"
         for result in wrong {
             let entry = result.entry
-            let onset = entry.beepOnsetS.map { format($0, 2) + " s" } ?? "—"
+            let onset = entry.beepOnsetS.map { ($0).fixed(2) + " s" } ?? "—"
             let first = result.first.map {
                 "detected \(CallInspection.seconds($0.detectedMs)) s (onset \(CallInspection.seconds($0.onsetMs)) s, "
                     + "\(Int($0.frequencyHz.rounded())) Hz)"

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension Evaluation {
     /// The summary figures of an evaluation.
@@ -97,8 +97,8 @@ extension Evaluation {
     /// The summary as text for people.
     public var report: String {
         let s = summary
-        func pct(_ value: Double) -> String { String(format: "%.2f%%", value * 100) }
-        func ms(_ value: Double?) -> String { value.map { String(format: "%.0f ms", $0) } ?? "n/a" }
+        func pct(_ value: Double) -> String { "\((value * 100).fixed(2))%" }
+        func ms(_ value: Double?) -> String { value.map { "\($0.fixed(0)) ms" } ?? "n/a" }
         var lines = [
             "calls:              \(s.calls) (\(s.beepCalls) with a beep, \(s.nonBeepCalls) without)",
             "recall:             \(pct(s.recall))",
@@ -107,14 +107,15 @@ extension Evaluation {
         ]
         for kind in s.falseAlarmsByKind.keys.sorted() {
             if let rate = s.falseAlarmsByKind[kind] {
-                lines.append("  \(kind.padding(toLength: 16, withPad: " ", startingAt: 0)) \(rate.falseAlarms)/\(rate.calls)")
+                let name = kind.prefix(16)
+                lines.append("  \(name)\(String(repeating: " ", count: 16 - name.count)) \(rate.falseAlarms)/\(rate.calls)")
             }
         }
         lines += [
             "latency:            median \(ms(s.latencyMedianMs)), p95 \(ms(s.latencyP95Ms)), max \(ms(s.latencyMaxMs))",
-            "frequency error:    median \(s.frequencyErrorMedianHz.map { String(format: "%.1f Hz", $0) } ?? "n/a"), "
-                + "p95 \(s.frequencyErrorP95Hz.map { String(format: "%.1f Hz", $0) } ?? "n/a")",
-            "throughput:         \(String(format: "%.0f", s.realTimeFactor))× real time (audio seconds per CPU second)",
+            "frequency error:    median \(s.frequencyErrorMedianHz.map { "\($0.fixed(1)) Hz" } ?? "n/a"), "
+                + "p95 \(s.frequencyErrorP95Hz.map { "\($0.fixed(1)) Hz" } ?? "n/a")",
+            "throughput:         \(s.realTimeFactor.fixed(0))× real time (audio seconds per CPU second)",
         ]
         for failure in s.failures { lines.append("failed: \(failure)") }
         return lines.joined(separator: "\n")

@@ -1,6 +1,12 @@
 public import AMDCore
 import AudioFile
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Scores the detector on a labelled manifest with the corpus's rules.
 ///
@@ -50,10 +56,9 @@ public struct Evaluation: Sendable {
     /// Runs every call of the manifest at `path` through a fresh pipeline with `model`.
     public static func run(manifest path: String, model: BeepModel) throws(OfflineError) -> Evaluation {
         let entries = try ManifestEntry.load(path: path)
-        let folder = (path as NSString).deletingLastPathComponent
         var evaluation = Evaluation()
         for entry in entries {
-            let file = entry.file.hasPrefix("/") ? entry.file : (folder as NSString).appendingPathComponent(entry.file)
+            let file = FileInput.path(entry.file, listedIn: path)
             do {
                 let clip = try FileInput.clip(path: file, bytes: try FileInput.read(file), format: .auto, rate: nil)
                 let start = Self.threadCPUSeconds()

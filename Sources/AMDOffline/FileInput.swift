@@ -1,6 +1,6 @@
 public import AMDCore
 public import AudioFile
-import Foundation
+import FoundationEssentials
 
 /// How `detect` should read a file.
 public enum FileFormat: String, Sendable, CaseIterable {
@@ -21,11 +21,11 @@ public enum FileInput {
     /// Reads a whole file.
     /// - Throws: ``OfflineError/unreadable(path:reason:)``.
     public static func read(_ path: String) throws(OfflineError) -> [UInt8] {
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw .unreadable(path: path, reason: "no such file")
         }
-        guard !isDirectory.boolValue else { throw .unreadable(path: path, reason: "is a directory") }
+        guard !isDirectory else { throw .unreadable(path: path, reason: "is a directory") }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .unreadable(path: path, reason: "permission denied or I/O error")
         }

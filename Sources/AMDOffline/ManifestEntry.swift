@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One labelled call of an evaluation manifest (`manifest.jsonl`, one JSON object per line).
 public struct ManifestEntry: Sendable, Hashable, Decodable {

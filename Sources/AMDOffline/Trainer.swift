@@ -1,6 +1,12 @@
 public import AMDCore
 public import AudioFile
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Builds a ``BeepModel`` from labelled audio: the detector's own front end turns each clip into feature vectors,
 /// and a Gaussian NB is fitted on them.
@@ -48,13 +54,13 @@ public struct Trainer: Sendable {
         }
         var items: [Item] = []
         for label in labels.sorted() {
-            let sub = (folder as NSString).appendingPathComponent(label)
-            var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: sub, isDirectory: &isDirectory), isDirectory.boolValue,
+            let sub = FileInput.path(label, inFolder: folder)
+            var isDirectory = false
+            guard manager.fileExists(atPath: sub, isDirectory: &isDirectory), isDirectory,
                 let files = try? manager.contentsOfDirectory(atPath: sub)
             else { continue }
             for file in files.sorted() where file.lowercased().hasSuffix(".wav") {
-                items.append(Item(path: (sub as NSString).appendingPathComponent(file), label: label))
+                items.append(Item(path: FileInput.path(file, inFolder: sub), label: label))
             }
         }
         return items
@@ -64,21 +70,17 @@ public struct Trainer: Sendable {
     /// objects with `file` and `label`; relative paths are relative to the list's folder.
     public static func items(inList path: String) throws(OfflineError) -> [Item] {
         let text = String(decoding: try FileInput.read(path), as: UTF8.self)
-        let folder = (path as NSString).deletingLastPathComponent
-        func resolve(_ file: String) -> String {
-            file.hasPrefix("/") ? file : (folder as NSString).appendingPathComponent(file)
-        }
+        func resolve(_ file: String) -> String { FileInput.path(file, listedIn: path) }
         var items: [Item] = []
         // Split on any line break: "\r\n" is a single Character in Swift and would not match "\n".
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map {
-            $0.trimmingCharacters(in: .whitespacesAndNewlines)
+            $0.trimmingWhitespace()
         }
         if path.lowercased().hasSuffix(".jsonl") || lines.first?.hasPrefix("{") == true {
             for (index, line) in lines.enumerated() where !line.isEmpty {
-                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                    let file = object["file"] as? String, let label = object["label"] as? String
+                guard let row = try? JSONDecoder().decode(ListRow.self, from: Data(line.utf8))
                 else { throw .badManifest(path: path, line: index + 1, reason: "expected {\"file\":…,\"label\":…}") }
-                items.append(Item(path: resolve(file), label: label))
+                items.append(Item(path: resolve(row.file), label: row.label))
             }
             return items
         }
@@ -216,4 +218,12 @@ public struct Trainer: Sendable {
         }
         return Array(output[0..<produced])
     }
+}
+
+/// One JSON Lines row of a training list: `{"file": …, "label": …}`; other keys are ignored.
+private struct ListRow: Decodable {
+    /// Audio path, relative to the list's folder unless absolute.
+    var file: String
+    /// The class the file belongs to.
+    var label: String
 }

@@ -106,6 +106,7 @@ package struct Daemon: Sendable {
         logger.info(
             "amd-edge running",
             metadata: [
+                "version": "\(AMDEdgeVersion.current)",
                 "http": "\(configuration.http)", "rtp": "\(configuration.rtp.map(\.description))",
                 "alsa": "\(configuration.alsa)", "model": "\(configuration.modelPath ?? "shipped")",
             ])

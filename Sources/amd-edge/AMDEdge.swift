@@ -1,3 +1,4 @@
+import AMDServer
 import ArgumentParser
 
 /// The `amd-edge` command: answering-machine beep detection for call centres.
@@ -6,6 +7,7 @@ struct AMDEdge: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "amd-edge",
         abstract: "Answering-machine beep detection for call centres.",
+        version: AMDEdgeVersion.current,
         subcommands: [DetectCommand.self, EvalCommand.self, InspectCommand.self, TrainCommand.self, RunCommand.self]
     )
 }

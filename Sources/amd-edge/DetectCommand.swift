@@ -2,7 +2,7 @@ import AMDCore
 import AMDOffline
 import ArgumentParser
 import AudioFile
-import Foundation
+import FoundationEssentials
 
 /// `amd-edge detect`: runs files through the daemon's detector and prints JSON Lines.
 struct DetectCommand: ParsableCommand {
@@ -52,13 +52,13 @@ struct DetectCommand: ParsableCommand {
                 print(ClipDetector.endLine(file: file, durationMs: clip.durationMs))
             } catch let error as OfflineError {
                 failed = true
-                FileHandle.standardError.write(Data("amd-edge detect: \(error.description)\n".utf8))
+                StandardError.write("amd-edge detect: \(error.description)\n")
             }
         }
         if failed { throw ExitCode(1) }
     }
 
     private func log(_ line: String) {
-        if debug { FileHandle.standardError.write(Data("debug: \(line)\n".utf8)) }
+        if debug { StandardError.write("debug: \(line)\n") }
     }
 }

@@ -1,7 +1,7 @@
 import AMDCore
 import AMDOffline
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 
 /// `amd-edge eval`: scores the detector on a labelled manifest.
 struct EvalCommand: ParsableCommand {
@@ -40,7 +40,7 @@ struct EvalCommand: ParsableCommand {
         do {
             evaluation = try Evaluation.run(manifest: manifest, model: model)
         } catch {
-            FileHandle.standardError.write(Data("amd-edge eval: \(error.description)\n".utf8))
+            StandardError.write("amd-edge eval: \(error.description)\n")
             throw ExitCode(1)
         }
         if verbose {
@@ -54,7 +54,7 @@ struct EvalCommand: ParsableCommand {
             do {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: tracks))
             } catch {
-                FileHandle.standardError.write(Data("amd-edge eval: cannot write \(tracks): \(error)\n".utf8))
+                StandardError.write("amd-edge eval: cannot write \(tracks): \(error)\n")
                 throw ExitCode(1)
             }
         }
@@ -62,7 +62,7 @@ struct EvalCommand: ParsableCommand {
             do {
                 try evaluation.writeHTMLReport(folder: report, manifest: manifest, model: model)
             } catch {
-                FileHandle.standardError.write(Data("amd-edge eval: \(error.description)\n".utf8))
+                StandardError.write("amd-edge eval: \(error.description)\n")
                 throw ExitCode(1)
             }
         }

@@ -1,6 +1,6 @@
 import AMDOffline
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 
 /// `amd-edge inspect`: draws one call's decision as an SVG picture.
 struct InspectCommand: ParsableCommand {
@@ -34,13 +34,13 @@ struct InspectCommand: ParsableCommand {
         do {
             let inspection = try CallInspection.load(
                 path: file, stream: stream, format: audio.fileFormat, rate: audio.rate, model: model)
-            let title = (file as NSString).lastPathComponent + (stream.map { " — stream \($0)" } ?? "")
+            let title = String(file.split(separator: "/").last ?? Substring(file)) + (stream.map { " — stream \($0)" } ?? "")
             try Data(inspection.svg(title: title).utf8).write(to: URL(fileURLWithPath: output))
         } catch let error as OfflineError {
-            FileHandle.standardError.write(Data("amd-edge inspect: \(error.description)\n".utf8))
+            StandardError.write("amd-edge inspect: \(error.description)\n")
             throw ExitCode(1)
         } catch {
-            FileHandle.standardError.write(Data("amd-edge inspect: cannot write \(output): \(error)\n".utf8))
+            StandardError.write("amd-edge inspect: cannot write \(output): \(error)\n")
             throw ExitCode(1)
         }
     }

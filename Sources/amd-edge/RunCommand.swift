@@ -1,6 +1,7 @@
 import AMDServer
 import ArgumentParser
-import Foundation
+import Dispatch
+import FoundationEssentials
 import Logging
 import Synchronization
 
@@ -124,7 +125,7 @@ struct RunCommand: ParsableCommand {
             do {
                 fileData = try Data(contentsOf: URL(fileURLWithPath: config))
             } catch {
-                throw ValidationError("config file \(config): cannot be read (\(error.localizedDescription))")
+                throw ValidationError("config file \(config): cannot be read (\(error.fileReadReason))")
             }
         }
         let configuration: ServerConfiguration

@@ -1,7 +1,7 @@
 import AMDCore
 import AMDOffline
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 
 /// `amd-edge train`: fits the beep classifier on labelled audio and writes a model JSON.
 struct TrainCommand: ParsableCommand {
@@ -43,12 +43,12 @@ struct TrainCommand: ParsableCommand {
             )
             let command = (["amd-edge"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             var model = try trainer.train(items, command: command) { line in
-                FileHandle.standardError.write(Data("train: \(line)\n".utf8))
+                StandardError.write("train: \(line)\n")
             }
             model.detector = BeepDetector.Configuration()
             if let minTonalLogOdds { model.minTonalLogOdds = minTonalLogOdds }
             try model.jsonData().write(to: URL(fileURLWithPath: output))
-            FileHandle.standardError.write(Data("train: wrote \(output)\n".utf8))
+            StandardError.write("train: wrote \(output)\n")
         } catch let error as OfflineError {
             throw ValidationError(error.description)
         }

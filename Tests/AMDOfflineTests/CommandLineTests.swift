@@ -57,6 +57,23 @@ struct CommandLineTests {
     private let beepKeys = ["file", "event", "onset_ms", "detected_ms", "frequency_hz", "confidence"]
     private let endKeys = ["file", "event", "duration_ms"]
 
+    // MARK: version
+
+    @Test func versionIsTheOneThePackageScriptReads() throws {
+        // scripts/package.sh names the .deb after the quoted string on this line; the binary must say the same.
+        let source = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("Sources/AMDServer/AMDEdgeVersion.swift"), encoding: .utf8)
+        let line = try #require(source.split(separator: "\n").first { $0.contains("package static let current = ") })
+        let quoted = line.split(separator: "\"", omittingEmptySubsequences: false)
+        try #require(quoted.count == 3, "unexpected line: \(line)")
+        try withTemporaryFolder { folder in
+            let result = try run(["--version"], in: folder)
+            #expect(result.status == 0)
+            #expect(result.stdout == "\(quoted[1])\n")
+            #expect(result.stdout.first?.isNumber == true, "Debian versions start with a digit")
+        }
+    }
+
     // MARK: detect
 
     @Test func detectPrintsTheBeepAndTheEnd() throws {

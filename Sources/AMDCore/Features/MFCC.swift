@@ -48,17 +48,38 @@ public struct MFCC: Sendable {
         try configuration.validate()
         self.configuration = configuration
         fft = try RealFFT(size: configuration.nFFT)
-        filterbank = try MelFilterbank(configuration: configuration)
-        let length = configuration.winLength
-        switch configuration.window {
-        case .hann:
-            window = (0..<length).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(length))) }
+        let tables = try Self.shared.value(for: configuration) { () throws(FeatureError) in
+            try Self.tables(configuration: configuration)
         }
+        filterbank = tables.filterbank
+        window = tables.window
+        dctBasis = tables.dctBasis
         windowed = [Float](repeating: 0, count: configuration.nFFT)
         powerSpectrum = [Float](repeating: 0, count: configuration.nFFT / 2 + 1)
         melPower = [Float](repeating: 0, count: configuration.nMels)
         melDecibels = [Float](repeating: 0, count: configuration.nMels)
         coefficients = [Float](repeating: 0, count: configuration.nMFCC)
+    }
+
+    /// The read-only parts of one configuration; every ``MFCC`` with that configuration shares one set.
+    private struct Tables: Sendable {
+        var filterbank: MelFilterbank
+        var window: [Float]
+        var dctBasis: [Float]
+    }
+
+    /// One set of tables per configuration, shared by every instance (one per call's detector).
+    private static let shared = SharedTables<MFCCConfiguration, Tables>()
+
+    /// Computes the filters, window and DCT basis of a validated `configuration`.
+    private static func tables(configuration: MFCCConfiguration) throws(FeatureError) -> Tables {
+        let filterbank = try MelFilterbank(configuration: configuration)
+        let length = configuration.winLength
+        let window: [Float]
+        switch configuration.window {
+        case .hann:
+            window = (0..<length).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(length))) }
+        }
 
         // scipy.fftpack.dct(type=2, norm='ortho'): y[k] = f(k) · Σₙ x[n]·cos(πk(2n+1) / 2N), f(0) = √(1/N),
         // f(k) = √(2/N).
@@ -70,7 +91,7 @@ public struct MFCC: Sendable {
                 basis[k * n + m] = Float(scale * cos(Double.pi * Double(k) * Double(2 * m + 1) / Double(2 * n)))
             }
         }
-        dctBasis = basis
+        return Tables(filterbank: filterbank, window: window, dctBasis: basis)
     }
 
     /// Computes ``powerSpectrum``, ``melPower`` and ``coefficients`` of one frame.

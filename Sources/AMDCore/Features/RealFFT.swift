@@ -45,7 +45,31 @@ public struct RealFFT: Sendable {
         self.size = size
         let half = size / 2
         self.half = half
+        let tables = Self.shared.value(for: size) { Self.tables(size: size) }
+        bitReversed = tables.bitReversed
+        stageCos = tables.stageCos
+        stageSin = tables.stageSin
+        splitCos = tables.splitCos
+        splitSin = tables.splitSin
+        scratchReal = [Float](repeating: 0, count: half + 1)
+        scratchImag = [Float](repeating: 0, count: half + 1)
+    }
 
+    /// The permutation and twiddles of one transform size; every ``RealFFT`` of that size shares one set.
+    private struct Tables: Sendable {
+        var bitReversed: [Int32]
+        var stageCos: [Float]
+        var stageSin: [Float]
+        var splitCos: [Float]
+        var splitSin: [Float]
+    }
+
+    /// One set of tables per transform size, shared by every instance (each call's detector has two transforms).
+    private static let shared = SharedTables<Int, Tables>()
+
+    /// Computes the tables of a transform of `size` samples (a supported power of two).
+    private static func tables(size: Int) -> Tables {
+        let half = size / 2
         let bits = half.trailingZeroBitCount
         var reversed = [Int32](repeating: 0, count: half)
         for j in 0..<half {
@@ -55,7 +79,6 @@ public struct RealFFT: Sendable {
             }
             reversed[j] = Int32(source)
         }
-        bitReversed = reversed
 
         var stageCos = [Float](repeating: 0, count: half)
         var stageSin = [Float](repeating: 0, count: half)
@@ -68,14 +91,12 @@ public struct RealFFT: Sendable {
             }
             h *= 2
         }
-        self.stageCos = stageCos
-        self.stageSin = stageSin
 
         let quarter = size / 4
-        splitCos = (0...quarter).map { Float(cos(2 * Double.pi * Double($0) / Double(size))) }
-        splitSin = (0...quarter).map { Float(sin(2 * Double.pi * Double($0) / Double(size))) }
-        scratchReal = [Float](repeating: 0, count: half + 1)
-        scratchImag = [Float](repeating: 0, count: half + 1)
+        let splitCos = (0...quarter).map { Float(cos(2 * Double.pi * Double($0) / Double(size))) }
+        let splitSin = (0...quarter).map { Float(sin(2 * Double.pi * Double($0) / Double(size))) }
+        return Tables(
+            bitReversed: reversed, stageCos: stageCos, stageSin: stageSin, splitCos: splitCos, splitSin: splitSin)
     }
 
     /// Transforms `size` real samples into `size / 2 + 1` complex bins (unnormalised, like `numpy.fft.rfft`).

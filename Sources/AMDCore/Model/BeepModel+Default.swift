@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension BeepModel {
     /// The shipped model (`Models/default-model.json`, embedded at build time by `tools/embed_model.py`).

@@ -1,4 +1,4 @@
-public import Foundation
+public import FoundationEssentials
 
 /// A trained beep classifier with everything needed to use it: the feature specification, the Gaussian NB
 /// parameters, the class that means "beep", and the detector settings tuned with it.

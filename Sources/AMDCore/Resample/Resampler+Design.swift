@@ -10,7 +10,7 @@ extension Resampler {
     static let designAttenuationDb = 60.0
 
     /// The polyphase filter bank for interpolating by `up` and decimating by `down`.
-    struct Design {
+    struct Design: Sendable {
         /// Taps per polyphase branch, a multiple of ``Resampler/tapGroup``.
         var tapsPerPhase: Int
         /// `up * tapsPerPhase` taps: branch `p` at `p * tapsPerPhase`, reversed so that tap `i` multiplies input
@@ -22,6 +22,10 @@ extension Resampler {
         /// Group delay of the prototype, in output samples.
         var delayOutputSamples: Double
     }
+
+    /// One design per pair of rates (`[input, output]`, Hz), shared by every resampler of that pair: its taps are
+    /// the bulk of a resampler's memory, and each call's detector has one.
+    static let designs = SharedTables<[Int], Design>()
 
     /// Designs the prototype low-pass at the interpolated rate `up * inputRate`.
     ///

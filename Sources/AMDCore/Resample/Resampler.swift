@@ -82,7 +82,10 @@ public struct Resampler: Sendable {
             delay = 0
             history = []
         } else {
-            let design = Self.design(inputRate: inputRate, outputRate: outputRate, up: up, down: downFactor)
+            let down = downFactor
+            let design = Self.designs.value(for: [inputRate, outputRate]) {
+                Self.design(inputRate: inputRate, outputRate: outputRate, up: up, down: down)
+            }
             tapsPerPhase = design.tapsPerPhase
             taps = design.taps
             pureDelayTap = design.pureDelayTap

@@ -1,4 +1,4 @@
-package import Foundation
+package import FoundationEssentials
 
 /// One call as the status API and the controller see it (issue 4's `Call` object).
 ///

@@ -1,5 +1,5 @@
 package import AMDCore
-package import Foundation
+package import FoundationEssentials
 import Metrics
 import Synchronization
 

@@ -1,5 +1,5 @@
 package import AMDCore
-package import Foundation
+package import FoundationEssentials
 package import Logging
 
 /// Every option of `amd-edge run`, from a JSON config file and command-line flags (flags win).
@@ -208,7 +208,7 @@ package struct ServerConfiguration: Sendable {
             do {
                 data = try Data(contentsOf: URL(fileURLWithPath: path))
             } catch {
-                throw fail("cannot read \(path): \(error.localizedDescription)")
+                throw fail("cannot read \(path): \(error.fileReadReason)")
             }
             do {
                 model = try BeepModel(json: data)
@@ -295,42 +295,5 @@ package struct ServerConfiguration: Sendable {
             result[key] = list
         }
         return result
-    }
-}
-
-/// A JSON value as read from a config file.
-private enum JSONValue: Decodable {
-    case string(String)
-    case number(Double)
-    case bool(Bool)
-    case array([JSONValue])
-    case object
-    case null
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object
-        }
-    }
-
-    /// The value as option text; `nil` for arrays, objects and null.
-    var scalarText: String? {
-        switch self {
-        case .string(let text): text
-        case .number(let value): value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
-        case .bool(let value): String(value)
-        default: nil
-        }
     }
 }

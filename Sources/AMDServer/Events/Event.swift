@@ -1,5 +1,5 @@
 package import AMDCore
-package import Foundation
+package import FoundationEssentials
 
 /// What happened to a call.
 package enum EventType: String, Sendable, Hashable, Codable {

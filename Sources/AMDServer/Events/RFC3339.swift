@@ -1,4 +1,4 @@
-package import Foundation
+package import FoundationEssentials
 
 /// RFC 3339 timestamps with milliseconds in UTC (`2025-01-31T12:34:56.789Z`), the one time format of the API.
 package enum RFC3339 {

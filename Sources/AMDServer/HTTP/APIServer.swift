@@ -13,7 +13,7 @@ package final class APIServer {
     package typealias Context = APIRequestContext
 
     /// Version string reported by `GET /healthz`.
-    package static let version = "0.1.0"
+    package static let version = AMDEdgeVersion.current
 
     /// Plain HTTP routes.
     package let router: Router<Context>

@@ -1,11 +1,11 @@
-package import Foundation
+package import FoundationEssentials
 
 extension DecodingError {
     /// A one-line message naming the field (`match.ssrc`) and what was wrong with it.
     package var fieldMessage: String {
         func path(_ codingPath: [any CodingKey]) -> String {
             let names = codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
-            return names.isEmpty ? "body" : names.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+            return names.isEmpty ? "body" : names.joined(separator: ".").replacing(".[", with: "[")
         }
         switch self {
         case .keyNotFound(let key, let context):

@@ -1,5 +1,6 @@
 package import AMDCore
-import Foundation
+import Dispatch
+import FoundationEssentials
 package import Logging
 import Metrics
 import ServiceLifecycle
@@ -131,12 +132,11 @@ package struct ALSAIngress: Service {
     /// Runs the capture of `device` on a new thread and returns when the thread ends.
     private func runThread(device: String, started: @escaping @Sendable ((any Error)?) -> Void) async {
         await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
-            let thread = Thread {
+            // A queue of its own is an overcommitting one: libdispatch gives it a thread that may block in ALSA.
+            DispatchQueue(label: "amd-edge alsa \(device)").async {
                 self.capture(device: device, stop: stopRequest, started: started)
                 finished.resume()
             }
-            thread.name = "amd-edge alsa \(device)"
-            thread.start()
         }
     }
 

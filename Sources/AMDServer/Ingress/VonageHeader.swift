@@ -1,4 +1,5 @@
-import Foundation
+import AMDCore
+import FoundationEssentials
 
 /// The first message of a Vonage Voice API websocket: `{"event":"websocket:connected","content-type":…, …headers}`.
 ///
@@ -37,17 +38,17 @@ package struct VonageHeader: Sendable, Hashable {
     /// content type.
     package init(parsing bytes: UnsafeRawBufferPointer) throws(VonageSessionError) {
         guard let object = Self.jsonObject(bytes) else { throw .headerNotJSON }
-        let event = object["event"] as? String
+        let event = object["event"]?.string
         guard event == "websocket:connected" else { throw .notConnectedEvent(event.map { String($0.prefix(40)) }) }
-        guard let contentType = object["content-type"] as? String else { throw .missingContentType }
+        guard let contentType = object["content-type"]?.string else { throw .missingContentType }
         guard let rate = Self.linear16Rate(contentType) else {
             throw .unsupportedContentType(String(contentType.prefix(48)))
         }
         sampleRate = rate
-        callID = Self.idKeys.lazy.compactMap { object[$0] as? String }.first { !$0.isEmpty }
+        callID = Self.idKeys.lazy.compactMap { object[$0]?.string }.first { !$0.isEmpty }
         var metadata: [String: String] = [:]
         for key in object.keys.sorted() where key != "event" && key != "content-type" {
-            guard metadata.count < Self.maxMetadataEntries, let value = Self.scalarText(object[key]) else { continue }
+            guard metadata.count < Self.maxMetadataEntries, let value = object[key]?.scalarText else { continue }
             metadata[String(key.prefix(Self.maxMetadataLength))] = String(value.prefix(Self.maxMetadataLength))
         }
         self.metadata = metadata
@@ -55,11 +56,11 @@ package struct VonageHeader: Sendable, Hashable {
 
     /// The rate of `audio/l16;rate=N` when N is 16000 or 8000 (case and spaces ignored), else `nil`.
     package static func linear16Rate(_ contentType: String) -> Int? {
-        let parts = contentType.lowercased().split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        let parts = contentType.lowercased().split(separator: ";").map { $0.trimmingWhitespace() }
         guard parts.first == "audio/l16" else { return nil }
         var rate: Int?
         for parameter in parts.dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingWhitespace() }
             if pair.count == 2, pair[0] == "rate" { rate = Int(pair[1]) }
         }
         guard let rate, rate == 16000 || rate == 8000 else { return nil }
@@ -67,18 +68,8 @@ package struct VonageHeader: Sendable, Hashable {
     }
 
     /// The message as a JSON object, or `nil`.
-    static func jsonObject(_ bytes: UnsafeRawBufferPointer) -> [String: Any]? {
+    static func jsonObject(_ bytes: UnsafeRawBufferPointer) -> [String: JSONValue]? {
         guard !bytes.isEmpty else { return nil }
-        let data = Data(bytes)
-        return (try? JSONSerialization.jsonObject(with: data, options: [])) as? [String: Any]
-    }
-
-    /// A string, number or boolean as text; `nil` for objects, arrays and null.
-    static func scalarText(_ value: Any?) -> String? {
-        switch value {
-        case let text as String: return text
-        case let number as NSNumber: return number.stringValue
-        default: return nil
-        }
+        return try? JSONDecoder().decode([String: JSONValue].self, from: Data(bytes))
     }
 }

@@ -1,5 +1,5 @@
 package import AMDCore
-import Foundation
+import FoundationEssentials
 
 /// One Vonage Voice API websocket connection as a state machine, fed one complete message at a time.
 ///
@@ -110,7 +110,7 @@ package struct VonageSession: Sendable {
     /// A text message after the header: a DTMF digit is reported, the rest counted and ignored.
     private mutating func event(_ bytes: UnsafeRawBufferPointer) -> TextOutcome {
         guard let callID = stream?.callID, let object = VonageHeader.jsonObject(bytes),
-            object["event"] as? String == "websocket:dtmf",
+            object["event"]?.string == "websocket:dtmf",
             let digit = Self.dtmfDigit(object["digit"])
         else {
             ignoredMessages += 1
@@ -122,11 +122,11 @@ package struct VonageSession: Sendable {
     }
 
     /// A DTMF digit (`0`-`9`, `*`, `#`, `A`-`D`) given as a one-character string or a number 0-9; else `nil`.
-    static func dtmfDigit(_ value: Any?) -> String? {
+    static func dtmfDigit(_ value: JSONValue?) -> String? {
         let text: String
         switch value {
-        case let string as String: text = string.uppercased()
-        case let number as NSNumber: text = number.stringValue
+        case .string(let string): text = string.uppercased()
+        case .number: text = value?.scalarText ?? ""
         default: return nil
         }
         guard text.count == 1, let character = text.first, "0123456789*#ABCD".contains(character) else { return nil }
