@@ -28,8 +28,10 @@ public enum CaptureDetector {
                 throw .pipeline(path: file, error)
             }
             var events: [BeepEvent] = []
-            let onEvent: (BeepEvent) -> Void = { events.append($0) }
-            let onRejection: (ToneRejection) -> Void = { debug("\(file) \(name): \($0)") }
+            let onOutput: (BeepDetector.Output) -> Void = { output in
+                if let event = output.beep { events.append(event) }
+                if let rejection = output.rejection { debug("\(file) \(name): \(rejection)") }
+            }
             var decoded: [Int16] = []
             for event in stream.events {
                 switch event {
@@ -41,10 +43,10 @@ public enum CaptureDetector {
                         }
                     }
                     decoded.withUnsafeBufferPointer {
-                        pipeline.process(samples: $0, onEvent: onEvent, onRejection: onRejection)
+                        pipeline.process(samples: $0, onOutput: onOutput)
                     }
                 case .silence(let samples):
-                    pipeline.processSilence(sampleCount: samples, onEvent: onEvent, onRejection: onRejection)
+                    pipeline.processSilence(sampleCount: samples, onOutput: onOutput)
                 case .dtmf:
                     break
                 }

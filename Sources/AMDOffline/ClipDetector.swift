@@ -3,14 +3,13 @@ public import AudioFile
 
 /// Runs a whole clip through the same pipeline the daemon uses, as fast as the CPU allows.
 public enum ClipDetector {
-    /// Every beep the pipeline reports for `clip`, in order; the rejections it logged and the tone tracks it judged
-    /// go to `onRejection` and `onCandidate`.
+    /// Every beep the pipeline reports for `clip`, in order; every output (beeps, rejections, scored tones) also goes
+    /// to `onOutput` as it comes.
     /// - Throws: ``StreamDetectorError`` when no pipeline fits the clip's rate.
     public static func run(
         _ clip: AudioClip,
         model: BeepModel,
-        onRejection: (ToneRejection) -> Void = { _ in },
-        onCandidate: (TrackCandidate) -> Void = { _ in }
+        onOutput: (BeepDetector.Output) -> Void = { _ in }
     ) throws(StreamDetectorError) -> [BeepEvent] {
         var pipeline = try StreamDetector(encoding: clip.encoding, sampleRate: clip.sampleRate, model: model)
         var events: [BeepEvent] = []
@@ -20,12 +19,10 @@ public enum ClipDetector {
             var offset = 0
             while offset < bytes.count {
                 let end = min(bytes.count, offset + step)
-                pipeline.process(
-                    UnsafeRawBufferPointer(rebasing: bytes[offset..<end]),
-                    onEvent: { events.append($0) },
-                    onRejection: onRejection,
-                    onCandidate: onCandidate
-                )
+                pipeline.process(UnsafeRawBufferPointer(rebasing: bytes[offset..<end])) { output in
+                    if let event = output.beep { events.append(event) }
+                    onOutput(output)
+                }
                 offset = end
             }
         }

@@ -60,7 +60,9 @@ public struct Evaluation: Sendable {
                 let events: [BeepEvent]
                 var candidates: [TrackCandidate] = []
                 do {
-                    events = try ClipDetector.run(clip, model: model, onCandidate: { candidates.append($0) })
+                    events = try ClipDetector.run(clip, model: model) { output in
+                        if let candidate = output.candidate { candidates.append(candidate) }
+                    }
                 } catch {
                     throw OfflineError.pipeline(path: file, error)
                 }

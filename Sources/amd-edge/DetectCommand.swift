@@ -55,7 +55,9 @@ struct DetectCommand: ParsableCommand {
                 let clip = try FileInput.clip(path: file, bytes: bytes, format: format, rate: rate)
                 let events: [BeepEvent]
                 do {
-                    events = try ClipDetector.run(clip, model: model, onRejection: { log("\(file): \($0)") })
+                    events = try ClipDetector.run(clip, model: model) { output in
+                        if let rejection = output.rejection { log("\(file): \(rejection)") }
+                    }
                 } catch {
                     throw OfflineError.pipeline(path: file, error)
                 }

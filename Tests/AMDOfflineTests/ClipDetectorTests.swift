@@ -55,7 +55,10 @@ struct ClipDetectorTests {
         // Already sounding when the stream starts, with no speech before it: not a voicemail beep.
         let tone = try AudioClip(wav: wavFile(Signal.tone(1000, seconds: 1.5, rate: 8000), rate: 8000))
         var rejections: [ToneRejection] = []
-        #expect(try ClipDetector.run(tone, model: .default, onRejection: { rejections.append($0) }).isEmpty)
+        let events = try ClipDetector.run(tone, model: .default) { output in
+            if let rejection = output.rejection { rejections.append(rejection) }
+        }
+        #expect(events.isEmpty)
         // The rejection is handed to the callback, with its reason.
         #expect(rejections.map(\.reason).contains(.onsetUnseen), "rejections: \(rejections)")
     }

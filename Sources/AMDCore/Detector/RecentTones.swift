@@ -1,35 +1,35 @@
-/// A deferred tone waiting for what follows it.
-struct PendingTone: Sendable {
-    /// The tone, ended.
-    var track: ToneTrack
-    /// Frame at which it is reported if nothing contradicts it.
-    var decideAt: Int64
-    /// Reported only if the stream stays free of speech until then (a beep is followed by the recording's silence).
-    var needsQuiet = false
-    /// Voiced, non-tonal frames seen since the tone ended.
-    var voicedFrames = 0
-    /// Band level (dB) above which a voiced frame counts in ``voicedFrames``; fainter sound is the background the
-    /// tone stood out from.
-    var loudDb = -Double.infinity
-}
-
-/// The last few tones judged on a stream, to recognise cadences (the same tone again and again), plus the one
-/// deferred tone, if any. Fixed size: a ring of eight.
+/// The last few tones judged on a stream, to recognise cadences (the same tone again and again), and the time up to
+/// which tones at SIT frequencies are the rest of a SIT triplet already heard. Fixed size: a ring of
+/// ``capacity`` tones.
 struct RecentTones: Sendable {
-    private var frequencies = [Double](repeating: 0, count: 8)
-    private var lastFrames = [Int64](repeating: Int64.min / 2, count: 8)
+    /// Tones remembered; the oldest is forgotten first.
+    static let capacity = 8
+    /// Relative distance within which a tone repeats a remembered one (±2 %).
+    static let cadenceTolerance = 0.02
+    /// How long after a SIT segment is recognised further tones at SIT frequencies are taken for the rest of its
+    /// triplet, in frames: 2 s at the 10 ms hop, past the three segments of at most 380 ms and their gaps.
+    static let sitTripletFrames: Int64 = 200
+    /// Frame index of a slot never filled: far enough before any frame that no cadence window reaches it, and far
+    /// enough from `Int64.min` that subtracting from it cannot overflow.
+    private static let neverFrame = Int64.min / 2
+
+    private var frequencies = [Double](repeating: 0, count: Self.capacity)
+    private var lastFrames = [Int64](repeating: Self.neverFrame, count: Self.capacity)
     /// The stream's count of speech windows when each tone was remembered.
-    private var speechMarks = [Int](repeating: 0, count: 8)
+    private var speechMarks = [Int](repeating: 0, count: Self.capacity)
     private var next = 0
-    /// The deferred tone waiting for its decision.
-    var pending: PendingTone?
+    /// Last frame of the SIT triplet heard most recently; -1 before any.
+    private var sitUntilFrame: Int64 = -1
+
+    /// An empty memory.
+    init() {}
 
     /// Remembers a judged tone, heard when the stream had `speechWindows` windows of speech.
     mutating func remember(_ track: ToneTrack, speechWindows: Int) {
         frequencies[next] = track.meanFrequencyHz
         lastFrames[next] = track.lastFrame
         speechMarks[next] = speechWindows
-        next = (next + 1) % frequencies.count
+        next = (next + 1) % Self.capacity
     }
 
     /// Whether a tone within 2 % of `frequencyHz` was judged and still sounding at or after frame `since`, with fewer
@@ -37,8 +37,17 @@ struct RecentTones: Sendable {
     /// between ringback and a beep at the ringback's pitch breaks it.
     func contains(frequencyHz: Double, since: Int64, speechWindows: Int, speechBetween: Int) -> Bool {
         for i in frequencies.indices where lastFrames[i] >= since && speechWindows - speechMarks[i] < speechBetween {
-            if abs(frequencies[i] - frequencyHz) <= 0.02 * frequencyHz { return true }
+            if abs(frequencies[i] - frequencyHz) <= Self.cadenceTolerance * frequencyHz { return true }
         }
         return false
     }
+
+    /// Notes that a SIT segment was recognised at frame `now`: tones at SIT frequencies until ``sitTripletFrames``
+    /// later are the rest of its triplet.
+    mutating func heardSIT(at now: Int64) {
+        sitUntilFrame = now + Self.sitTripletFrames
+    }
+
+    /// Whether frame `now` falls within a SIT triplet heard before.
+    func isInSIT(at now: Int64) -> Bool { now <= sitUntilFrame }
 }

@@ -25,7 +25,12 @@ public enum SignallingTones {
 
     /// Relative tolerance of a frequency match (±1.5 %, as call-progress receivers accept).
     public static let tolerance = 0.015
+    /// Relative tolerance of each tone of a DTMF pair (±2.5 %: receivers must accept ±1.5 % and reject ±3.5 %).
+    public static let dtmfTolerance = 0.025
+    /// Relative tolerance of each tone of a call-progress pair (±3 %: the pairs are matched by frequency alone).
+    public static let progressPairTolerance = 0.03
 
+    // Nominal frequencies, in Hz.
     static let dtmfLow: [Double] = [697, 770, 852, 941]
     static let dtmfHigh: [Double] = [1209, 1336, 1477, 1633]
     static let progressPairs: [(Double, Double)] = [(350, 440), (440, 480), (400, 450), (480, 620), (350, 450)]
@@ -40,8 +45,11 @@ public enum SignallingTones {
         if secondHz > 0 {
             let low = min(frequencyHz, secondHz)
             let high = max(frequencyHz, secondHz)
-            if matches(low, dtmfLow, tolerance: 0.025) && matches(high, dtmfHigh, tolerance: 0.025) { return .dtmf }
-            for (a, b) in progressPairs where near(low, a, tolerance: 0.03) && near(high, b, tolerance: 0.03) {
+            if matches(low, dtmfLow, tolerance: dtmfTolerance) && matches(high, dtmfHigh, tolerance: dtmfTolerance) {
+                return .dtmf
+            }
+            for (a, b) in progressPairs
+            where near(low, a, tolerance: progressPairTolerance) && near(high, b, tolerance: progressPairTolerance) {
                 return .callProgressPair
             }
         }

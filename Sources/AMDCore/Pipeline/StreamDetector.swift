@@ -2,10 +2,10 @@
 ///
 /// Every ingress (RTP, websocket, ALSA, files) feeds its audio through one of these, so the same audio yields the
 /// same events whatever carried it. Event times are stream milliseconds at the input, corrected for the
-/// resampler's delay. State has a fixed size set at creation (buffers for `maxChunkSamples` input samples; longer
+/// resampler's delay. State has a fixed size set at creation (buffers for 1,024 input samples; longer
 /// chunks are cut into pieces); nothing grows with call length.
 public struct StreamDetector: Sendable {
-    /// The encoding of the bytes given to ``process(_:onEvent:onRejection:)``.
+    /// The encoding of the bytes given to ``process(_:onOutput:)``.
     public let encoding: AudioEncoding
     /// The input sample rate, in Hz.
     public let sampleRate: Int
@@ -19,7 +19,9 @@ public struct StreamDetector: Sendable {
     private var decoded: [Int16]
     private var resampled: [Int16]
     private let delayMs: Int64
+    /// Input samples decoded and resampled at a time; longer inputs are cut into pieces of this size.
     private static let chunk = 1024
+    private static let millisecondsPerSecond: Int64 = 1000
 
     /// Creates a pipeline for a stream.
     /// - Parameters:
@@ -42,20 +44,15 @@ public struct StreamDetector: Sendable {
         }
         decoded = [Int16](repeating: 0, count: Self.chunk)
         resampled = [Int16](repeating: 0, count: resampler.maxOutputCount(forInputCount: Self.chunk))
-        delayMs = Int64(resampler.delay) * 1000 / Int64(outputRate)
+        delayMs = Int64(resampler.delay) * Self.millisecondsPerSecond / Int64(outputRate)
     }
 
     /// Stream time consumed so far, in milliseconds.
-    public var streamTimeMs: Int64 { inputSamples * 1000 / Int64(sampleRate) }
+    public var streamTimeMs: Int64 { inputSamples * Self.millisecondsPerSecond / Int64(sampleRate) }
 
-    /// Feeds encoded bytes; a trailing partial sample is ignored. Calls `onEvent` for each beep found and
-    /// `onRejection` for each beep-like tone rejected.
-    public mutating func process(
-        _ bytes: UnsafeRawBufferPointer,
-        onEvent: (BeepEvent) -> Void,
-        onRejection: (ToneRejection) -> Void = { _ in },
-        onCandidate: (TrackCandidate) -> Void = { _ in }
-    ) {
+    /// Feeds encoded bytes; a trailing partial sample is ignored. Calls `onOutput` with each beep found, each
+    /// beep-like tone rejected and each tone scored, in stream order, before returning.
+    public mutating func process(_ bytes: UnsafeRawBufferPointer, onOutput: (BeepDetector.Output) -> Void) {
         let width = encoding.bytesPerSample
         var offset = 0
         let usable = bytes.count - bytes.count % width
@@ -63,55 +60,40 @@ public struct StreamDetector: Sendable {
             let take = min(Self.chunk * width, usable - offset)
             let count = take / width
             decoded.withUnsafeMutableBufferPointer { out in
-                G711.decode(
+                _ = G711.decode(
                     UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + take)]),
                     encoding: encoding,
                     into: UnsafeMutableBufferPointer(rebasing: out[0..<count])
                 )
             }
-            run(count: count, onEvent: onEvent, onRejection: onRejection, onCandidate: onCandidate)
+            run(count: count, onOutput: onOutput)
             offset += take
         }
     }
 
     /// Feeds linear samples at the input rate.
-    public mutating func process(
-        samples: UnsafeBufferPointer<Int16>,
-        onEvent: (BeepEvent) -> Void,
-        onRejection: (ToneRejection) -> Void = { _ in },
-        onCandidate: (TrackCandidate) -> Void = { _ in }
-    ) {
+    public mutating func process(samples: UnsafeBufferPointer<Int16>, onOutput: (BeepDetector.Output) -> Void) {
         var offset = 0
         while offset < samples.count {
             let count = min(Self.chunk, samples.count - offset)
             for i in 0..<count { decoded[i] = samples[offset + i] }
-            run(count: count, onEvent: onEvent, onRejection: onRejection, onCandidate: onCandidate)
+            run(count: count, onOutput: onOutput)
             offset += count
         }
     }
 
     /// Advances stream time by `sampleCount` input samples of silence (lost packets, comfort noise, gaps).
-    public mutating func processSilence(
-        sampleCount: Int,
-        onEvent: (BeepEvent) -> Void,
-        onRejection: (ToneRejection) -> Void = { _ in },
-        onCandidate: (TrackCandidate) -> Void = { _ in }
-    ) {
+    public mutating func processSilence(sampleCount: Int, onOutput: (BeepDetector.Output) -> Void) {
         var left = max(0, sampleCount)
         while left > 0 {
             let count = min(Self.chunk, left)
             for i in 0..<count { decoded[i] = 0 }
-            run(count: count, onEvent: onEvent, onRejection: onRejection, onCandidate: onCandidate)
+            run(count: count, onOutput: onOutput)
             left -= count
         }
     }
 
-    private mutating func run(
-        count: Int,
-        onEvent: (BeepEvent) -> Void,
-        onRejection: (ToneRejection) -> Void,
-        onCandidate: (TrackCandidate) -> Void
-    ) {
+    private mutating func run(count: Int, onOutput: (BeepDetector.Output) -> Void) {
         inputSamples += Int64(count)
         let produced = decoded.withUnsafeBufferPointer { input in
             resampled.withUnsafeMutableBufferPointer { output in
@@ -120,28 +102,13 @@ public struct StreamDetector: Sendable {
         }
         let delay = delayMs
         var found = 0
-        resampled.withUnsafeBufferPointer { output in
-            detector.process(
-                UnsafeBufferPointer(rebasing: output[0..<produced]),
-                onEvent: { event in
-                    var corrected = event
-                    corrected.onsetMs = max(0, event.onsetMs - delay)
-                    // Output sample n holds the input's sound at n − delay, but was produced once input n was in:
-                    // the onset moves back by the delay, the decision time does not.
-                    found += 1
-                    onEvent(corrected)
-                },
-                onRejection: { rejection in
-                    var corrected = rejection
-                    corrected.onsetMs = max(0, rejection.onsetMs - delay)
-                    onRejection(corrected)
-                },
-                onCandidate: { candidate in
-                    var corrected = candidate
-                    corrected.onsetMs = max(0, candidate.onsetMs - delay)
-                    onCandidate(corrected)
-                }
-            )
+        resampled.withUnsafeBufferPointer { resampled in
+            detector.process(UnsafeBufferPointer(rebasing: resampled[0..<produced])) { output in
+                // Output sample n holds the input's sound at n − delay, but was produced once input n was in: the
+                // onset moves back by the delay, the decision time does not.
+                if case .beep = output { found += 1 }
+                onOutput(output.movingOnset(earlierByMs: delay))
+            }
         }
         beepCount += found
     }

@@ -40,7 +40,9 @@ struct PCMCallStream: Sendable {
         frames += 1
         let counters = counters
         let callID = callID
-        detector.process(bytes) { event in sink.beep(callID, event: event, counters: counters) }
+        detector.process(bytes) { output in
+            if let event = output.beep { sink.beep(callID, event: event, counters: counters) }
+        }
         guard counters.audioMs - reportedAudioMs >= reportIntervalMs else { return false }
         reportedAudioMs = counters.audioMs
         sink.update(callID, counters: counters)

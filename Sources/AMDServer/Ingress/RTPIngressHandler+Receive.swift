@@ -63,24 +63,22 @@ extension RTPIngressHandler {
             stream.samples += Int64(payload.count)
             let start = NIODeadline.now()
             if payloadType == stream.codec.payloadType {
-                stream.detector.process(
-                    payload, onEvent: { beep($0, on: stream) }, onRejection: { rejected($0, on: stream) })
+                stream.detector.process(payload) { detected($0, on: stream) }
             } else {
                 // The stream switched law mid-call: decode here and keep the same detector (state, stream time).
                 let other: AudioEncoding = payloadType == RTPAudioCodec.pcma.payloadType ? .aLaw : .muLaw
                 stream.scratch.withUnsafeMutableBufferPointer { scratch in
                     let count = G711.decode(payload, encoding: other, into: scratch)
-                    stream.detector.process(
-                        samples: UnsafeBufferPointer(rebasing: scratch[0..<count]), onEvent: { beep($0, on: stream) },
-                        onRejection: { rejected($0, on: stream) })
+                    stream.detector.process(samples: UnsafeBufferPointer(rebasing: scratch[0..<count])) {
+                        detected($0, on: stream)
+                    }
                 }
             }
             stream.detectorNanoseconds += (NIODeadline.now() - start).nanoseconds
         case .silence(let samples):
             stream.samples += Int64(samples)
             let start = NIODeadline.now()
-            stream.detector.processSilence(
-                sampleCount: samples, onEvent: { beep($0, on: stream) }, onRejection: { rejected($0, on: stream) })
+            stream.detector.processSilence(sampleCount: samples) { detected($0, on: stream) }
             stream.detectorNanoseconds += (NIODeadline.now() - start).nanoseconds
         case .dtmf(let digit):
             sink.dtmf(stream.callID, digit: String(digit))
@@ -95,6 +93,15 @@ extension RTPIngressHandler {
         metrics.detectorSeconds.increment(by: Double(stream.detectorNanoseconds) / 1e9)
         stream.reportedSamples = stream.samples
         stream.detectorNanoseconds = 0
+    }
+
+    /// Acts on one detector output: a beep goes to the sink, a rejection to the debug log.
+    private func detected(_ output: BeepDetector.Output, on stream: RTPIngressStream) {
+        switch output {
+        case .beep(let event): beep(event, on: stream)
+        case .rejection(let rejection): rejected(rejection, on: stream)
+        case .candidate: break
+        }
     }
 
     private func beep(_ event: BeepEvent, on stream: RTPIngressStream) {

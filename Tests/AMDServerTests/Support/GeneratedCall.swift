@@ -97,7 +97,9 @@ struct GeneratedCall {
             var offset = 0
             while offset < all.count {
                 let end = min(offset + frameBytes, all.count)
-                detector.process(UnsafeRawBufferPointer(rebasing: all[offset..<end])) { events.append($0) }
+                detector.process(UnsafeRawBufferPointer(rebasing: all[offset..<end])) { output in
+                    if let event = output.beep { events.append(event) }
+                }
                 offset = end
             }
         }

@@ -29,8 +29,9 @@ func muLawSamples(ofWAV path: String) throws -> [UInt8] {
 func beepsDetectedDirectly(muLaw samples: [UInt8]) throws -> [BeepEvent] {
     var detector = try StreamDetector(encoding: .muLaw, sampleRate: 8000)
     var events: [BeepEvent] = []
-    samples.withUnsafeBytes { detector.process($0, onEvent: { events.append($0) }) }
-    detector.processSilence(sampleCount: 8000, onEvent: { events.append($0) })
+    let onOutput: (BeepDetector.Output) -> Void = { if let event = $0.beep { events.append(event) } }
+    samples.withUnsafeBytes { detector.process($0, onOutput: onOutput) }
+    detector.processSilence(sampleCount: 8000, onOutput: onOutput)
     return events
 }
 
