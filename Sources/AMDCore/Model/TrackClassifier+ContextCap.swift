@@ -101,8 +101,8 @@ extension TrackClassifier {
             guard (0...1).contains(minPurity) else {
                 throw .invalidField(field: "\(path).min_purity", reason: "must be in 0...1")
             }
-            for (name, value) in [("max_spread_permille", maxSpreadPermille), ("max_jitter_permille", maxJitterPermille)]
-            where !(value.isFinite && value >= 0) {
+            let limits = [("max_spread_permille", maxSpreadPermille), ("max_jitter_permille", maxJitterPermille)]
+            for (name, value) in limits where !(value.isFinite && value >= 0) {
                 throw .invalidField(field: "\(path).\(name)", reason: "must be finite and >= 0")
             }
         }
