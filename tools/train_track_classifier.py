@@ -14,6 +14,13 @@ through at most --fpr of the other tracks; the clear
 threshold (report at first look, without waiting for what follows) is the logit above which at most --clear-fpr of
 the non-beep tracks score.
 
+The context cap (`context_cap` in the model file) limits how far the measurements of a tone's surroundings
+(--context-features: how much the call said before it, what came just before it) may pull the logit of a clean tone
+down (--clean-purity, --clean-spread, --clean-jitter): the tone is scored again with them set to their median over the
+beep tracks, and the real context may lower that score by at most --context-cap. A tone that is not clean must score
+--unclean-margin above the threshold to be reported at its first look. `--context-only` sets only the cap of the model's classifier, leaving its trees as they are (with
+`--context-features ''` it removes the cap, so that tracks can be written by the model without one).
+
 Needs scikit-learn and numpy (`pip install scikit-learn numpy`).
 """
 import argparse
@@ -25,9 +32,12 @@ from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-# Every measurement `amd-edge eval --tracks` writes.
+# The measurements fitted by default; `amd-edge eval --tracks` writes these and the others in ALL_FEATURES.
 FEATURES = ["log_frequency", "purity", "spread_permille", "glide", "level_wobble_db", "voiced_before",
             "log_gap_before", "mfcc_log_odds", "log_speech_windows", "log_voiced_windows", "level_over_speech_db"]
+ALL_FEATURES = FEATURES + ["jitter_permille"]
+# The measurements of a tone's surroundings rather than of the tone: what the context cap limits.
+CONTEXT_FEATURES = ["voiced_before", "log_gap_before", "log_speech_windows", "log_voiced_windows"]
 
 
 def load(paths, features):
@@ -105,7 +115,7 @@ def fit_trees(x, y, n, depth, rate, bags, seed):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("tracks", nargs="+", help="track JSON Lines from `amd-edge eval --tracks`")
+    ap.add_argument("tracks", nargs="*", help="track JSON Lines from `amd-edge eval --tracks`")
     ap.add_argument("--model", required=True, help="model JSON to update in place")
     ap.add_argument("--linear", action="store_true", help="fit a logistic regression instead of trees")
     ap.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength (--linear)")
@@ -122,12 +132,30 @@ def main():
                     "--recall): the threshold holds false alarms and keeps what recall that leaves")
     ap.add_argument("--oof", help="also write each track's cross-validated logit and label here (JSON Lines), to "
                     "see what other thresholds would trade")
+    ap.add_argument("--context-features", default=",".join(CONTEXT_FEATURES),
+                    help="comma-separated context measurements whose veto is capped (empty: no cap)")
+    ap.add_argument("--context-cap", type=float, default=3.0,
+                    help="most the context may lower a tone's logit below its own score, in logit units")
+    ap.add_argument("--unclean-margin", type=float, default=2.0,
+                    help="logit above the threshold a tone that is not clean needs to be reported at its first look")
+    ap.add_argument("--clean-purity", type=float, default=0.9, help="least purity of a clean tone")
+    ap.add_argument("--clean-spread", type=float, default=1.5,
+                    help="largest frequency spread of a clean tone, in thousandths of its frequency")
+    ap.add_argument("--clean-jitter", type=float, default=3.0,
+                    help="largest frame-to-frame frequency jitter of a clean tone, in thousandths of its frequency")
+    ap.add_argument("--context-only", action="store_true",
+                    help="only set the context cap of the model's classifier (reference from these tracks)")
     ap.add_argument("--clear-fpr", type=float, default=0.01, help="share of non-beep tracks allowed above the clear threshold")
     a = ap.parse_args()
 
     features = a.features.split(",")
-    if unknown := set(features) - set(FEATURES):
+    context = [f for f in a.context_features.split(",") if f]
+    if unknown := (set(features) | set(context)) - set(ALL_FEATURES):
         sys.exit(f"unknown features: {', '.join(sorted(unknown))}")
+    if not a.tracks and not (a.context_only and not context):
+        sys.exit("no track files given")
+    if a.context_only:
+        return set_context_cap(a, context)
     x, y, groups = load(a.tracks, features)
 
     def fit(rows, labels):
@@ -160,15 +188,47 @@ def main():
     with open(a.model) as f:
         model = json.load(f)
     classifier.update({"features": features, "threshold": round(threshold, 6), "clear_threshold": round(clear, 6)})
+    if context:
+        classifier["context_cap"] = context_cap(a, context)
     model["track_classifier"] = classifier
-    model.setdefault("training", {})["track_classifier"] = " ".join(["tools/train_track_classifier.py"] + sys.argv[1:])
+    write_model(a.model, model)
+
+
+def context_cap(a, context):
+    """The context cap's model-file form: the context measurements' medians over the beep tracks, and the cap."""
+    x, y, _ = load(a.tracks, context)
+    reference = np.median(x[y], axis=0)
+    print("context reference: " + ", ".join(f"{n} {v:.3f}" for n, v in zip(context, reference)))
+    return {"features": context, "reference": [round(float(v), 6) for v in reference], "max_veto": a.context_cap,
+            "unclean_margin": a.unclean_margin, "min_purity": a.clean_purity, "max_spread_permille": a.clean_spread,
+            "max_jitter_permille": a.clean_jitter}
+
+
+def set_context_cap(a, context):
+    """Sets only the context cap of the model's classifier (none when `context` is empty)."""
+    with open(a.model) as f:
+        model = json.load(f)
+    classifier = model.get("track_classifier") or sys.exit(f"{a.model} has no track classifier")
+    classifier.pop("context_cap", None)
+    if context:
+        classifier["context_cap"] = context_cap(a, context)
+    write_model(a.model, model)
+
+
+def write_model(path, model):
+    """Writes `model` as `amd-edge train` does, its trees' node arrays compactly, and records the command."""
+    classifier = model["track_classifier"]
+    command = " ".join(["tools/train_track_classifier.py"] + sys.argv[1:])
+    training = model.setdefault("training", {})
+    key = "track_classifier_context" if "--context-only" in sys.argv else "track_classifier"
+    training[key] = command
     nodes = classifier.get("trees")
     if nodes is not None:
         classifier["trees"] = "@trees@"  # written compactly below, or the file grows by a line per node
     text = json.dumps(model, indent=2, sort_keys=True, separators=(",", " : "))  # as `amd-edge train` writes it
     if nodes is not None:
         text = text.replace('"@trees@"', json.dumps(nodes, sort_keys=True, separators=(",", ":")))
-    with open(a.model, "w") as f:
+    with open(path, "w") as f:
         f.write(text + "\n")
 
 

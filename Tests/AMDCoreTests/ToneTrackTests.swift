@@ -51,6 +51,19 @@ struct ToneTrackTests {
         #expect(abs(track.meanFrequencyHz - 1052.5) < 1e-9)
     }
 
+    @Test func aSweepHasNoJitterButAJitteryToneHas() {
+        // A steady sweep steps the same every frame: no jitter, however fast it glides.
+        let sweep = Self.track((0..<21).map { Self.frame(1000 + 5 * Double($0)) })
+        #expect(abs(sweep.jitterPermille) < 1e-9)
+        // ±2 Hz around 500 Hz, frame by frame: steps of 4 Hz, 8 ‰ of the frequency, with no glide to net out.
+        let jittery = Self.track((0..<22).map { Self.frame($0 % 2 == 0 ? 498 : 502) })
+        #expect(abs(jittery.jitterPermille - 8) < 0.1, "jitter \(jittery.jitterPermille)")
+        // A gap between frames is not a step.
+        var gapped = Self.track([Self.frame(500), Self.frame(500), Self.frame(500)])
+        gapped.add(frame: 110, tone: Self.frame(520))
+        #expect(gapped.jitterPermille == 0)
+    }
+
     @Test func aWanderingToneSpreads() {
         // ±20 Hz around 600 Hz, frame by frame: no trend, a spread of 20 Hz.
         let track = Self.track((0..<21).map { Self.frame($0 % 2 == 0 ? 580 : 620) })

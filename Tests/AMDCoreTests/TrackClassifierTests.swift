@@ -109,9 +109,98 @@ private func invalidField(_ classifier: TrackClassifier, after edit: (inout Trac
         #expect(field { _ in } == nil)
     }
 
+    /// A linear classifier over purity and the speech windows (logit = 2·purity + 3·speech), whose context cap lets
+    /// the speech windows veto at most `maxVeto` below a call with `reference` of them.
+    private func cappedClassifier(reference: Double, maxVeto: Double) -> TrackClassifier {
+        TrackClassifier(
+            features: [.purity, .logSpeechWindows],
+            mean: [0, 0],
+            scale: [1, 1],
+            coefficients: [2, 3],
+            intercept: 0,
+            threshold: 0,
+            clearThreshold: 0,
+            contextCap: .init(features: [.logSpeechWindows], reference: [reference], maxVeto: maxVeto)
+        )
+    }
+
+    @Test func contextVetoIsCapped() throws {
+        let classifier = cappedClassifier(reference: 2, maxVeto: 1)
+        var m = TrackMeasurements()
+        m.purity = 1
+        m.logSpeechWindows = 0
+        // Little speech before the tone: it alone scores 2 + 6 = 8, and the context may take at most 1 off that.
+        #expect(classifier.logit(m) == 2)
+        #expect(classifier.toneLogit(m) == 8)
+        #expect(classifier.cappedLogit(m) == 7)
+        // Context in the tone's favour is never capped.
+        m.logSpeechWindows = 3
+        #expect(classifier.cappedLogit(m) == classifier.logit(m))
+        // Without a cap, the context has its full say.
+        var uncapped = classifier
+        uncapped.contextCap = nil
+        m.logSpeechWindows = 0
+        #expect(uncapped.cappedLogit(m) == 2 && uncapped.toneLogit(m) == 2)
+    }
+
+    @Test func cleanTonesArePureAndSteady() throws {
+        let cap = TrackClassifier.ContextCap(
+            features: [.logSpeechWindows],
+            reference: [2],
+            maxVeto: 1,
+            minPurity: 0.9,
+            maxSpreadPermille: 1.5,
+            maxJitterPermille: 3
+        )
+        var m = TrackMeasurements()
+        m.purity = 0.95
+        m.spreadPermille = 1
+        m.jitterPermille = 2
+        #expect(cap.isClean(m))
+        var impure = m
+        impure.purity = 0.85
+        #expect(!cap.isClean(impure))
+        var wandering = m
+        wandering.spreadPermille = 2
+        #expect(!cap.isClean(wandering))
+        var jittery = m
+        jittery.jitterPermille = 4
+        #expect(!cap.isClean(jittery))
+    }
+
+    @Test func contextCapIsReadFromTheModelFile() throws {
+        let json = """
+            {"features": ["purity", "log_speech_windows"], "mean": [0, 0], "scale": [1, 1], "coefficients": [2, 3],
+             "intercept": 0, "threshold": 0, "clear_threshold": 0,
+             "context_cap": {"features": ["log_speech_windows"], "reference": [2], "max_veto": 1}}
+            """
+        let decoded = try JSONDecoder().decode(TrackClassifier.self, from: Data(json.utf8))
+        #expect(decoded == cappedClassifier(reference: 2, maxVeto: 1))
+    }
+
+    @Test func contextCapValidationNamesTheBadField() throws {
+        let good = cappedClassifier(reference: 2, maxVeto: 1)
+        func field(_ edit: (inout TrackClassifier.ContextCap) -> Void) -> String? {
+            invalidField(good) { edit(&$0.contextCap!) }
+        }
+        #expect(field { $0.reference.append(1) } == "track_classifier.context_cap.reference")
+        #expect(field { $0.reference[0] = .nan } == "track_classifier.context_cap.reference[0]")
+        #expect(field { $0.maxVeto = -1 } == "track_classifier.context_cap.max_veto")
+        #expect(field { $0.uncleanMargin = .infinity } == "track_classifier.context_cap.unclean_margin")
+        #expect(field { $0.minPurity = 1.5 } == "track_classifier.context_cap.min_purity")
+        #expect(field { $0.maxSpreadPermille = .nan } == "track_classifier.context_cap.max_spread_permille")
+        #expect(field { $0.maxJitterPermille = -1 } == "track_classifier.context_cap.max_jitter_permille")
+        #expect(field { $0.features.append(.logSpeechWindows) } == "track_classifier.context_cap.features")
+        #expect(field { $0.features = [] } == "track_classifier.context_cap.features")
+        #expect(field { _ in } == nil)
+    }
+
     @Test func shippedModelJudgesTracks() throws {
         // The shipped model carries a track classifier fitted on the training corpus's tracks.
         let classifier = try #require(BeepModel.default.trackClassifier)
         #expect(classifier.clearThreshold >= classifier.threshold)
+        // And a cap on how far the context may veto a clean tone, with a reference value per context measurement.
+        let cap = try #require(classifier.contextCap)
+        #expect(cap.features.count == cap.reference.count && cap.maxVeto > 0)
     }
 }

@@ -39,6 +39,9 @@ struct ToneTrack: Sendable {
     private var sumAbsStep = 0.0
     private var secondCount = 0
     private var sumSecond = 0.0
+    private var frequencySteps = 0
+    private var sumFrequencyStep = 0.0
+    private var sumAbsFrequencyStep = 0.0
     private var sumPurity = 0.0
     private var sumLevelDb = 0.0
 
@@ -89,6 +92,12 @@ struct ToneTrack: Sendable {
             sumTF = 0
             sumFF = 0
             frequencyFrames = 0
+        }
+        if frequencyFrames > 0 && frame == lastFrame + 1 {
+            let step = tone.frequencyHz - lastFrequencyHz
+            sumFrequencyStep += step
+            sumAbsFrequencyStep += abs(step)
+            frequencySteps += 1
         }
         let t = Double(frame - firstFrame)
         sumT += t
@@ -177,6 +186,17 @@ struct ToneTrack: Sendable {
         let mean = sumStep / Double(energySteps)
         // Σ|s − m| ≥ |Σ|s| − n|m||: a cheap lower bound that needs no per-frame storage.
         return max(0, sumAbsStep - Double(energySteps) * abs(mean)) / Double(energySteps)
+    }
+
+    /// Mean absolute deviation of the frame-to-frame frequency steps from their mean (the glide), in thousandths of
+    /// the mean frequency: a fraction of a permille for a generated tone, even through a codec, and more for a
+    /// voice's harmonic, whose period jitters from one glottal cycle to the next.
+    var jitterPermille: Double {
+        guard frequencySteps >= 2 else { return 0 }
+        let mean = sumFrequencyStep / Double(frequencySteps)
+        // The same cheap lower bound as the level wobble's: no per-frame storage.
+        let deviation = max(0, sumAbsFrequencyStep - Double(frequencySteps) * abs(mean)) / Double(frequencySteps)
+        return deviation / max(meanFrequencyHz, 1) * 1000
     }
 
     /// Length of the track from its first to its latest tonal frame, in frames.

@@ -25,6 +25,8 @@ public struct TrackMeasurements: Sendable, Hashable {
     public var logVoicedWindows = 0.0
     /// The tone's band level over the level of the speech heard so far, in dB (clamped to ±40).
     public var levelOverSpeechDb = 0.0
+    /// Mean absolute frame-to-frame frequency step, net of the glide, in thousandths of the frequency.
+    public var jitterPermille = 0.0
 
     /// All zero.
     public init() {}
@@ -44,6 +46,7 @@ public struct TrackMeasurements: Sendable, Hashable {
             case .logSpeechWindows: logSpeechWindows
             case .logVoicedWindows: logVoicedWindows
             case .levelOverSpeechDb: levelOverSpeechDb
+            case .jitterPermille: jitterPermille
             }
         }
         set {
@@ -59,6 +62,7 @@ public struct TrackMeasurements: Sendable, Hashable {
             case .logSpeechWindows: logSpeechWindows = newValue
             case .logVoicedWindows: logVoicedWindows = newValue
             case .levelOverSpeechDb: levelOverSpeechDb = newValue
+            case .jitterPermille: jitterPermille = newValue
             }
         }
     }

@@ -108,7 +108,8 @@ struct TrackScorer: Sendable {
             return reject(.onsetUnseen, Double(clock.milliseconds(frame: track.firstFrame)))
         }
         let lowest = second > 0 ? min(frequency, second) : frequency
-        if let (reason, detail) = steadinessFault(track) { return reject(reason, detail) }
+        let sweep = isCleanLowSweep(track)
+        if !sweep, let (reason, detail) = steadinessFault(track) { return reject(reason, detail) }
         if second > 0 && abs(second - frequency) < configuration.minTwoToneSeparationHz {
             return reject(.beating, abs(second - frequency))
         }
@@ -166,13 +167,23 @@ struct TrackScorer: Sendable {
         let measured = measurements(of: track, odds: classifier.tonalLogOdds(of: frames), context: context)
         let score = beepScore(measured)
         var look = FirstLook(verdict: .report(score: score), measurements: measured)
-        if score < 0 {
+        let cap = trackClassifier?.contextCap
+        let clean = cap?.isClean(measured) ?? true
+        if score < 0, clean, track.signalling == .none, let trackClassifier, cap != nil,
+            trackClassifier.cappedLogit(measured) >= trackClassifier.threshold
+        {
+            // Clean, and turned down for what came before it rather than for what it is: the quiet after it decides.
+            look.verdict = .watch(quietOnly: true)
+        } else if score < 0 {
             // A network tone the classifier doubted still marks a cadence (ringback heard over babble).
             look.verdict = .reject(.notBeepLike, detail: score)
             look.remember = track.signalling != .none
         } else if context.musicOnLine {
             look.verdict = .watch(quietOnly: true)
-        } else if track.signalling == .none && !isClear(track, lowest: lowest, spread: spread, score: score) {
+        } else if track.signalling == .none
+            && (!isClear(track, lowest: lowest, spread: spread, score: score) || sweep
+                || (!clean && score < (cap?.uncleanMargin ?? 0)))
+        {
             look.verdict = .watch(quietOnly: false)
         } else {
             look.remember = true
@@ -191,7 +202,9 @@ struct TrackScorer: Sendable {
         classifier: inout WindowClassifier,
         context: GreetingContext
     ) -> Verdict {
-        if let (reason, detail) = steadinessFault(track) { return .reject(reason, detail: detail) }
+        if !isCleanLowSweep(track), let (reason, detail) = steadinessFault(track) {
+            return .reject(reason, detail: detail)
+        }
         if let level = faintLevel(of: track, context: context) { return .reject(.faint, detail: level) }
         let score = beepScore(measurements(of: track, odds: classifier.tonalLogOdds(of: frames), context: context))
         return score < 0 ? .reject(.notBeepLike, detail: score) : .report(score: score)
@@ -244,6 +257,21 @@ struct TrackScorer: Sendable {
         return nil
     }
 
+    /// Whether a track under `low_band_hz` glides faster than a voice's harmonic may (`max_low_band_slope`), yet no
+    /// faster than a sweep (`max_slope`) and as cleanly as a generator (the context cap's clean-tone limits, and no
+    /// beating): a generated sweep, watched rather than rejected. Never, for a model without a context cap.
+    func isCleanLowSweep(_ track: ToneTrack) -> Bool {
+        guard let cap = trackClassifier?.contextCap else { return false }
+        let frequency = track.meanFrequencyHz
+        let lowest = track.secondFrequencyHz > 0 ? min(frequency, track.secondFrequencyHz) : frequency
+        let slope = abs(track.relativeSlopePerFrame) * glideSpanFrames
+        guard lowest < configuration.lowBandHz, slope > configuration.maxLowBandSlope, slope <= configuration.maxSlope
+        else { return false }
+        let spreadPermille = track.frequencySpreadHz / max(frequency, Self.frequencyFloorHz) * Self.permille
+        return spreadPermille <= cap.maxSpreadPermille && track.jitterPermille <= cap.maxJitterPermille
+            && track.meanPurity >= cap.minPurity && track.levelWobbleDb <= configuration.maxLevelWobbleDb
+    }
+
     /// What the track classifier reads of `track`, with `odds` the MFCC classifier's tonal log-odds over it.
     func measurements(of track: ToneTrack, odds: Double, context: GreetingContext) -> TrackMeasurements {
         var m = TrackMeasurements()
@@ -258,6 +286,7 @@ struct TrackScorer: Sendable {
         m.logSpeechWindows = log1p(Double(context.speechWindows))
         m.logVoicedWindows = log1p(context.voicedWindows)
         m.levelOverSpeechDb = levelOverSpeechDb(of: track, context: context)
+        m.jitterPermille = track.jitterPermille
         return m
     }
 

@@ -599,6 +599,25 @@ extension BeepModel {
           ],
           "track_classifier" : {
             "clear_threshold" : 0.898278,
+            "context_cap" : {
+              "features" : [
+                "voiced_before",
+                "log_gap_before",
+                "log_speech_windows",
+                "log_voiced_windows"
+              ],
+              "max_jitter_permille" : 3.0,
+              "max_spread_permille" : 1.5,
+              "max_veto" : 3.0,
+              "min_purity" : 0.9,
+              "reference" : [
+                4.0,
+                3.93183,
+                2.94444,
+                4.017505
+              ],
+              "unclean_margin" : 3.0
+            },
             "features" : [
               "log_frequency",
               "purity",
@@ -620,6 +639,7 @@ extension BeepModel {
             "clips" : "5100",
             "command" : "amd-edge train --list train-data/clips/labels-train.csv --min-tonal-log-odds=-5 --output Models/default-model.json",
             "track_classifier" : "tools/train_track_classifier.py train-data/tracks.jsonl train-data2/tracks.jsonl train-data3/tracks.jsonl train-data4/tracks.jsonl train-data5/tracks.jsonl train-data6/tracks.jsonl train-data7/tracks.jsonl --model Models/default-model.json --recall 0.95",
+            "track_classifier_context" : "tools/train_track_classifier.py train-aug/tracks.jsonl --model Models/default-model.json --context-only --context-cap 3 --unclean-margin 3",
             "vectors" : "beep=20457 music=21339 noise=14217 speech=47520 tone=16539 voice=8179"
           },
           "version" : 1

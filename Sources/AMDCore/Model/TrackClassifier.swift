@@ -33,6 +33,9 @@ public struct TrackClassifier: Sendable, Hashable, Codable {
         /// The tone's band level over the level of the speech heard so far, in dB (clamped to ±40): a beep is
         /// about as loud as the greeting, a note of background music well under the voice over it.
         case levelOverSpeechDb = "level_over_speech_db"
+        /// Mean absolute frame-to-frame frequency step, net of the glide, in thousandths of the frequency: near 0
+        /// for a generated tone (even through a codec), larger for a voice's harmonic, whose pitch jitters.
+        case jitterPermille = "jitter_permille"
     }
 
     /// The measurements used, in order.
@@ -52,6 +55,8 @@ public struct TrackClassifier: Sendable, Hashable, Codable {
     public var threshold: Double
     /// Least logit for a track to be reported at its first look, without waiting for what follows it.
     public var clearThreshold: Double
+    /// How far the measurements of a tone's surroundings may pull its logit down, if the model limits it.
+    public var contextCap: ContextCap?
 
     /// Creates a classifier.
     public init(
@@ -62,7 +67,8 @@ public struct TrackClassifier: Sendable, Hashable, Codable {
         trees: BoostedTrees? = nil,
         intercept: Double,
         threshold: Double,
-        clearThreshold: Double
+        clearThreshold: Double,
+        contextCap: ContextCap? = nil
     ) {
         self.features = features
         self.mean = mean
@@ -72,11 +78,13 @@ public struct TrackClassifier: Sendable, Hashable, Codable {
         self.intercept = intercept
         self.threshold = threshold
         self.clearThreshold = clearThreshold
+        self.contextCap = contextCap
     }
 
     private enum CodingKeys: String, CodingKey {
         case features, mean, scale, coefficients, trees, intercept, threshold
         case clearThreshold = "clear_threshold"
+        case contextCap = "context_cap"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -89,6 +97,7 @@ public struct TrackClassifier: Sendable, Hashable, Codable {
         intercept = try c.decode(Double.self, forKey: .intercept)
         threshold = try c.decode(Double.self, forKey: .threshold)
         clearThreshold = try c.decode(Double.self, forKey: .clearThreshold)
+        contextCap = try c.decodeIfPresent(ContextCap.self, forKey: .contextCap)
     }
 
     /// The logit of "beep" for `measurements`. Allocates nothing.
@@ -99,6 +108,26 @@ public struct TrackClassifier: Sendable, Hashable, Codable {
         }
         if let trees { sum += trees.sum { measurements[features[$0]] } }
         return sum
+    }
+
+    /// The logit of "beep" for the tone alone: `measurements` with the context measurements set to the values a
+    /// beep's typically have (``ContextCap/reference``), so that only what was measured of the tone itself counts.
+    /// Equal to ``logit(_:)`` when the model has no ``contextCap``. Allocates nothing.
+    public func toneLogit(_ measurements: TrackMeasurements) -> Double {
+        guard let contextCap else { return logit(measurements) }
+        var typical = measurements
+        for index in contextCap.features.indices { typical[contextCap.features[index]] = contextCap.reference[index] }
+        return logit(typical)
+    }
+
+    /// The logit with the context's veto capped: ``logit(_:)``, or, when the tone alone (``toneLogit(_:)``) scores
+    /// higher by more than ``ContextCap/maxVeto``, that score less the cap. What was said before a clear tone can
+    /// then lower its logit by at most the cap, so a tone clear enough on its own is not turned down for the voice
+    /// or language that came before it. Allocates nothing.
+    public func cappedLogit(_ measurements: TrackMeasurements) -> Double {
+        let full = logit(measurements)
+        guard let contextCap else { return full }
+        return max(full, toneLogit(measurements) - contextCap.maxVeto)
     }
 
     /// Checks that every array matches the feature list and every number is usable; the error names the field.
@@ -128,5 +157,6 @@ public struct TrackClassifier: Sendable, Hashable, Codable {
         where !value.isFinite {
             throw .invalidField(field: "\(path).\(name)", reason: "must be finite")
         }
+        try contextCap?.validate(path: "\(path).context_cap")
     }
 }
