@@ -24,7 +24,7 @@ for _ in $(seq 1 300); do
     sleep 0.1
 done
 curl -fs "http://127.0.0.1:$port/healthz" >/dev/null
-schemathesis run docs/openapi.yaml --url "http://127.0.0.1:$port" -H "Authorization: Bearer $token" \
+schemathesis --config-file scripts/schemathesis.toml run docs/openapi.yaml --url "http://127.0.0.1:$port" -H "Authorization: Bearer $token" \
     --checks all --max-time "$seconds" --seed 1 --request-timeout 70 --no-color
 # The daemon must have survived everything it was sent.
 kill -0 "$daemon"
