@@ -355,4 +355,46 @@ struct RTPIngressHandlerTests {
             #expect(control.hub.activeCount == 2)
         }
     }
+
+    @Test func everyRTPCounterCountsTheEventItNames() async throws {
+        func packet(_ sequence: Int, ssrc: UInt32 = 0xC0_0A7, payloadType: UInt8 = 0, bytes: Int = 160) -> [UInt8] {
+            rtpDatagram(
+                sequence: UInt16(truncatingIfNeeded: sequence), timestamp: UInt32(truncatingIfNeeded: sequence * 160),
+                ssrc: ssrc, payloadType: payloadType, payload: [UInt8](repeating: 0xFF, count: bytes)[...])
+        }
+        try await withRTPDaemon({ $0.idleTimeout = .seconds(1) }) { _, ports in
+            let sender = try await UDPSender.start()
+            defer { Task { await sender.close() } }
+            // A call of 9 packets (105 missing, played over as lost) with a digit, then one packet of each fault.
+            var datagrams = (100..<110).filter { $0 != 105 }.map { packet($0) }
+            for (sequence, end, duration) in [(110, false, UInt16(160)), (111, true, UInt16(320))] {
+                datagrams.append(rtpDatagram(
+                    sequence: UInt16(sequence), timestamp: 1600, ssrc: 0xC0_0A7, payloadType: 101,
+                    payload: [5, end ? 0x8A : 0x0A, UInt8(duration >> 8), UInt8(duration & 0xFF)][...]))
+            }
+            datagrams += [
+                packet(105),  // the lost one, after it was played over: late
+                packet(20_000),  // far outside the stream's sequence window: out of range
+                packet(112, bytes: 1600),  // larger than a jitter-buffer slot: oversize
+                packet(1, ssrc: 0xBAD_0001, payloadType: 96),  // a payload type the daemon does not decode
+                packet(1, ssrc: 0xBAD_0002, payloadType: 13),  // comfort noise before any audio
+            ]
+            try await sender.send(datagrams, to: ports.rtp[0])
+            try await eventually(timeout: .seconds(20), "the call to end") {
+                try await fetchCalls(port: ports.http).first?["state"] as? String == "ended"
+            }
+            let metrics = try await fetchMetrics(port: ports.http)
+            for reason in ["late", "out_of_range", "oversize", "unsupported_payload", "before_audio"] {
+                let count = metricValue(metrics, #"amd_rtp_packets_dropped_total{reason="\#(reason)"}"#)
+                #expect(count == 1, "\(reason): \(count)")
+            }
+            #expect(metricValue(metrics, "amd_rtp_packets_received_total") == Double(datagrams.count))
+            #expect(metricValue(metrics, "amd_dtmf_digits_total") == 1)
+            #expect(metricValue(metrics, "amd_calls_started_total") == 1)
+            #expect(metricValue(metrics, "amd_calls_active") == 0)
+            // 10 packets' worth of 20 ms played to the detector (one of them as silence), and the time it took.
+            #expect(metricValue(metrics, "amd_audio_seconds_total") >= 0.2)
+            #expect(metricValue(metrics, "amd_detector_seconds_total") > 0)
+        }
+    }
 }
