@@ -55,6 +55,8 @@ final class HTTPHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         timer?.cancel()
         timer = nil
+        // The peer closed a refused connection first (see ``finish(_:)``).
+        if state == .refused { context.fireUserInboundEventTriggered(ChannelEvent.inputClosed) }
         context.fireChannelInactive()
     }
 
@@ -97,7 +99,7 @@ final class HTTPHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         // The peer finished sending after a refusal: nothing more to wait for.
         if state == .refused, let event = event as? ChannelEvent, event == .inputClosed {
-            context.close(promise: nil)
+            Self.finish(context)
             return
         }
         context.fireUserInboundEventTriggered(event)
@@ -124,7 +126,15 @@ final class HTTPHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
             loopBound.value.close(mode: .output, promise: nil)
         }
         timer = context.eventLoop.scheduleTask(in: settings.lingerTime) {
-            loopBound.value.close(promise: nil)
+            Self.finish(loopBound.value)
         }
+    }
+
+    /// Closes a refused connection. The handlers behind are told first that no more input comes, so the upgrade
+    /// handler ends its wait as for a peer that closed, rather than with an error Hummingbird would log for every
+    /// refused connection.
+    private static func finish(_ context: ChannelHandlerContext) {
+        context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        context.close(promise: nil)
     }
 }
