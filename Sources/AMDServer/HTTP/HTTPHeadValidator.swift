@@ -179,7 +179,10 @@ package struct HTTPHeadValidator: Sendable {
             UInt8(ascii: "0")...UInt8(ascii: "9"):
             true
         default:
-            Array("!#$%&'*+-.^_`|~".utf8).contains(byte)
+            tokenPunctuation.contains(byte)
         }
     }
+
+    /// The punctuation RFC 9110 allows in a token.
+    private static let tokenPunctuation = Set("!#$%&'*+-.^_`|~".utf8)
 }

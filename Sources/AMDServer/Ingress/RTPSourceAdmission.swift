@@ -20,10 +20,11 @@ import RTP
 struct RTPSourceAdmission {
     /// Bounds and timings of the probation table.
     struct Configuration: Sendable {
-        /// Unproven sources tracked at once.
-        var capacity: Int = 256
-        /// Largest datagram held for replay, in bytes; a longer one is still tracked but not replayed.
-        var maxHeldBytes: Int = 1536
+        /// Unproven sources tracked at once, per socket.
+        var capacity: Int = 128
+        /// Largest datagram held for replay, in bytes (a 60 ms G.711 packet is 492); a longer one is still
+        /// tracked but not replayed. With ``capacity`` this is the table's memory: 64 KiB per socket.
+        var maxHeldBytes: Int = 512
         /// An entry quiet for this long may be replaced by a newcomer when the table is full.
         var minimumHold: TimeAmount = .milliseconds(100)
         /// A source the hub refused is not offered again for this long.
