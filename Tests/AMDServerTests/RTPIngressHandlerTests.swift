@@ -285,9 +285,10 @@ struct RTPIngressHandlerTests {
                 ssrc: UInt32(truncatingIfNeeded: random.next()), payloadType: random.next() % 2 == 0 ? 0 : 8,
                 payload: samples[0..<160])
         }
+        // The idle timeout is longer than any pause a loaded machine puts between two bursts.
         try await withRTPDaemon({
             $0.maxCalls = 4
-            $0.idleTimeout = .seconds(1)
+            $0.idleTimeout = .seconds(5)
         }) { control, ports in
             let flooder = try await UDPSender.start()
             let caller = try await UDPSender.start()
@@ -312,7 +313,7 @@ struct RTPIngressHandlerTests {
             // Admitted at its second packet, with its first replayed: at most 1 % of its packets missing, counted
             // once the call has ended (the counters of an active call lag by up to half a second).
             var ended: [String: Any] = [:]
-            try await eventually("the call to end") {
+            try await eventually(timeout: .seconds(30), "the call to end") {
                 ended = try await fetchCalls(port: ports.http).first { $0["state"] as? String == "ended" } ?? [:]
                 return !ended.isEmpty
             }
