@@ -1,38 +1,85 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with the RTP module's sources and runs each.
+# Builds the libFuzzer targets with swiftc (coverage and ASan on the project's modules) and runs each.
 #
-# Usage: Fuzz/run.sh [target ...]     (default: RTPPacketFuzz PcapFuzz)
+# Usage: Fuzz/run.sh [target ...]     (default: every target below)
 # Environment:
 #   FUZZ_SECONDS  how long each target runs (default 60)
 #   FUZZ_RUNS     stop after this many executions instead (default: unlimited, -1)
 #   FUZZ_MAX_LEN  largest input in bytes (default 16384)
 #   FUZZ_OPT      optimisation flags (default "-O -assert-config Debug": fast, and keeps the buffer bounds checks
 #                 that catch reads past a slice still inside the file, which ASan alone would not see)
-# Working corpora go to fuzz-corpus/<target> (ignored by git), seeded from the test fixtures and Fuzz/seeds.
+#   FUZZ_JOBS_LOG file that gets one line per target: name, executions, result (for reports)
+# Working corpora go to fuzz-corpus/<target> (ignored by git), seeded from Fuzz/seeds/<target> and test fixtures.
+# Exit status: non-zero when a target crashed (its input is saved as .build/fuzz/<target>-crash-*).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+all=(RTPPacketFuzz TelephoneEventFuzz PcapFuzz WAVFuzz ModelFuzz VonageFuzz RegistrationFuzz HTTPHeadFuzz)
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(RTPPacketFuzz PcapFuzz)
+[ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
 seconds=${FUZZ_SECONDS:-60}
 runs=${FUZZ_RUNS:--1}
 opt=${FUZZ_OPT:--O -assert-config Debug}
 max_len=${FUZZ_MAX_LEN:-16384}
-mkdir -p .build/fuzz
-sources=$(find Sources/RTP -name '*.swift' | sort)
-for target in "${targets[@]}"; do
-    binary=.build/fuzz/$target
-    echo "== building $target ($opt)"
+out=.build/fuzz
+mkdir -p "$out/modules"
+flags=(-sanitize=fuzzer,address -parse-as-library -package-name amd_edge -I "$out/modules" -L "$out"
+    -enable-upcoming-feature ExistentialAny -enable-upcoming-feature InternalImportsByDefault
+    -enable-upcoming-feature MemberImportVisibility)
+
+quiet() { grep -v "Cannot export local symbol" || true; }
+
+# A project module as a static library with its interface, rebuilt when a source is newer than the library.
+library() {
+    local name=$1
+    shift
+    local sources
+    sources=$(find "Sources/$name" -name '*.swift' | sort)
+    if [ -f "$out/lib$name.a" ] && [ -z "$(find "Sources/$name" -name '*.swift' -newer "$out/lib$name.a")" ]; then
+        return
+    fi
+    echo "== building module $name"
     # shellcheck disable=SC2086
-    swiftc -sanitize=fuzzer,address -parse-as-library $opt -module-name "$target" \
-        -enable-upcoming-feature ExistentialAny -enable-upcoming-feature InternalImportsByDefault \
-        $sources "Fuzz/$target/main.swift" -o "$binary" 2>&1 | { grep -v "Cannot export local symbol" || true; }
+    swiftc "${flags[@]}" $opt -module-name "$name" -emit-library -static -emit-module \
+        -emit-module-path "$out/modules/$name.swiftmodule" "$@" $sources -o "$out/lib$name.a" 2>&1 | quiet
+}
+
+# The daemon's sources a target compiles into itself (the AMDServer module needs NIO; these files do not).
+server_sources() {
+    case $1 in
+        VonageFuzz) echo Sources/AMDServer/Ingress/{VonageHeader,VonageSession,VonageSessionError,PCMCallStream}.swift \
+            Sources/AMDServer/Calls/CallSink.swift ;;
+        RegistrationFuzz) echo Sources/AMDServer/Calls/{CallRegistration,CallRegistration+Request,CallRegistration+Source}.swift \
+            Sources/AMDServer/Calls/{CallHubError,CallSink,KeyedDecodingContainer+Null}.swift \
+            Sources/AMDServer/Config/HostPort.swift Sources/AMDServer/HTTP/DecodingError+Message.swift ;;
+        HTTPHeadFuzz) echo Sources/AMDServer/HTTP/{HTTPHeadValidator,HTTPHeadRejection,RequestPath}.swift ;;
+    esac
+}
+
+library AMDCore
+library RTP
+library AudioFile -lAMDCore
+status=0
+for target in "${targets[@]}"; do
+    binary=$out/$target
+    echo "== building $target ($opt)"
+    # shellcheck disable=SC2046,SC2086
+    swiftc "${flags[@]}" $opt -module-name "$target" $(server_sources "$target") "Fuzz/$target/main.swift" \
+        -lAudioFile -lAMDCore -lRTP -o "$binary" 2>&1 | quiet
     corpus=fuzz-corpus/$target
     mkdir -p "$corpus"
+    [ -d "Fuzz/seeds/$target" ] && cp Fuzz/seeds/"$target"/* "$corpus"/
     case $target in
         PcapFuzz) cp Tests/RTPTests/Fixtures/*.pcap* "$corpus"/ ;;
-        RTPPacketFuzz) [ -d Fuzz/seeds/RTPPacketFuzz ] && cp Fuzz/seeds/RTPPacketFuzz/* "$corpus"/ ;;
+        WAVFuzz) cp Tests/AudioFileTests/Fixtures/*.wav "$corpus"/ ;;
+        ModelFuzz) cp Models/default-model.json Tests/AMDCoreTests/Fixtures/gnb/model.json "$corpus"/ ;;
     esac
     echo "== running $target for ${seconds}s (runs $runs)"
-    "$binary" "$corpus" -max_total_time="$seconds" -runs="$runs" -max_len="$max_len" -print_final_stats=1 \
-        -artifact_prefix=".build/fuzz/$target-" 2>&1 | grep -E "stat::number_of_executed_units|Done|ERROR|SUMMARY|crash|==[0-9]+==" || true
+    log=$out/$target.log
+    if "$binary" "$corpus" -max_total_time="$seconds" -runs="$runs" -max_len="$max_len" -print_final_stats=1 \
+        -artifact_prefix="$out/$target-" >"$log" 2>&1; then result=ok; else result=FAILED; status=1; fi
+    executions=$(grep -Eo "stat::number_of_executed_units: *[0-9]+" "$log" | grep -Eo "[0-9]+$" || echo 0)
+    grep -E "ERROR|SUMMARY|Fatal error|panic" "$log" | head -5 || true
+    echo "== $target: $executions executions, $result"
+    [ -n "${FUZZ_JOBS_LOG:-}" ] && echo "$target $executions $result" >>"$FUZZ_JOBS_LOG"
 done
+exit $status

@@ -1,5 +1,7 @@
 // libFuzzer target: PcapReader and RTPCaptureDemuxer over arbitrary capture files. Build and run with Fuzz/run.sh.
 
+import RTP
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func pcapFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let capture = Array(UnsafeBufferPointer(start: data, count: size))

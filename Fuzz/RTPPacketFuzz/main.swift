@@ -4,6 +4,8 @@
 // parse are fed to a small reassembler (2 slots of 64 bytes, gap fill capped at 400 samples) so that reordering,
 // wrap-around, resync, oversize and telephone-event paths all see hostile input. Build and run with Fuzz/run.sh.
 
+import RTP
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func rtpPacketFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = UnsafeRawBufferPointer(start: data, count: size)

@@ -148,4 +148,109 @@ struct APIServerTests {
             #expect(metrics.body.contains("amd_detector_seconds_total"))
         }
     }
+
+    @Test func registrationValidatesSourceAndSSRCNamingTheField() async throws {
+        try await withDaemon { _, ports in
+            let cases: [(body: String, field: String)] = [
+                (#"{"id":"a","match":{"source":"not-an-address"}}"#, "match.source"),
+                (#"{"id":"a","match":{"source":"127.0.0.1:99999"}}"#, "match.source"),
+                (#"{"id":"a","match":{"source":"127.0.0.1:0"}}"#, "match.source"),
+                (#"{"id":"a","match":{"source":"host.example:5004"}}"#, "match.source"),
+                (#"{"id":"a","match":{"ssrc":null}}"#, "match.ssrc"),
+                (#"{"id":"a","match":{"ssrc":"12"}}"#, "match.ssrc"),
+                (#"{"id":"a","match":{"ssrc":4294967296}}"#, "match.ssrc"),
+                (#"{"id":"a","match":{"source":null,"ssrc":1}}"#, "match.source"),
+                (#"{"id":"a","match":{"ssrc":1},"metadata":null}"#, "metadata"),
+                (#"{"id":"a","match":{}}"#, "match"),
+            ]
+            for (body, field) in cases {
+                let response = try await request(.POST, port: ports.http, "/v1/calls", body: body)
+                #expect(response.status == 400, "\(body)")
+                #expect((response.json["error"] as? String)?.contains(field) == true, "\(body): \(response.body)")
+            }
+            // An IPv6 source is kept in the form the ingress shows calls with.
+            let v6 = try await request(
+                .POST, port: ports.http, "/v1/calls", body: #"{"id":"v6","match":{"source":"[::0001]:5004"}}"#)
+            #expect(v6.status == 201)
+            #expect((v6.json["match"] as? [String: Any])?["source"] as? String == "[::1]:5004")
+        }
+    }
+
+    @Test func jsonBodiesNeedTheJSONContentType() async throws {
+        try await withDaemon { _, ports in
+            let body = #"{"id":"a","match":{"ssrc":1}}"#
+            for type in ["text/plain", "application/x-www-form-urlencoded", ""] {
+                let header = type.isEmpty ? "" : "Content-Type: \(type)\r\n"
+                let answer = try await RawHTTPClient.exchange(
+                    port: ports.http,
+                    "POST /v1/calls HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\(header)"
+                        + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)")
+                #expect(answer.status == 415, "\(type): \(answer.text.prefix(80))")
+            }
+            let withCharset = try await request(
+                .POST, port: ports.http, "/v1/calls", body: body, headers: [("Content-Type", "application/json; charset=utf-8")])
+            #expect(withCharset.status == 201)
+        }
+    }
+
+    @Test func methodsOutsideTheContractGet405AndWaitIsBounded() async throws {
+        try await withDaemon { _, ports in
+            let trace = try await RawHTTPClient.exchange(
+                port: ports.http, "TRACE /v1/calls HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            #expect(trace.status == 405)
+            #expect(trace.text.contains("Allow: GET, POST") || trace.text.contains("Allow: POST, GET"), "\(trace.text)")
+            let put = try await request(.PUT, port: ports.http, "/v1/calls/x")
+            #expect(put.status == 405)
+            let postHealth = try await request(.POST, port: ports.http, "/healthz", body: "{}")
+            #expect(postHealth.status == 405)
+            let deleteSocket = try await request(.DELETE, port: ports.http, "/socket")
+            #expect(deleteSocket.status == 405)
+            #expect(try await request(.PUT, port: ports.http, "/nowhere").status == 404)
+            #expect(try await request(.GET, port: ports.http, "/v1/events?wait=61").status == 400)
+            #expect(try await request(.GET, port: ports.http, "/v1/events?wait=60.5").status == 400)
+            #expect(try await request(.GET, port: ports.http, "/v1/events?wait=0.01").status == 200)
+        }
+    }
+
+    @Test func aBadChunkSizeIs400() async throws {
+        try await withDaemon { _, ports in
+            let answer = try await RawHTTPClient.exchange(
+                port: ports.http,
+                "POST /v1/calls HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\nzzzz\r\n")
+            #expect(answer.status == 400, "\(answer.text.prefix(80))")
+            #expect(answer.closed)
+        }
+    }
+
+    @Test func aTooLargeBodyIsRefusedAndItsConnectionClosed() async throws {
+        try await withDaemon({ $0.maxBodyBytes = 65_536 }) { _, ports in
+            let head = "POST /v1/calls HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 1048576\r\n\r\n"
+            let piece = [UInt8](repeating: UInt8(ascii: "a"), count: 65_536)
+            // 1 MB in 64 KB pieces; the client reads the 413 and the server must close (not keep the socket).
+            let answer = try await RawHTTPClient.exchange(
+                port: ports.http, [Array(head.utf8)] + Array(repeating: piece, count: 16))
+            #expect(answer.status == 413, "\(answer.text.prefix(80))")
+            #expect(answer.text.contains("Connection: close"))
+            #expect(answer.closed)
+            // A client that stops half-way and waits is closed too.
+            let stalled = try await RawHTTPClient.exchange(port: ports.http, [Array(head.utf8), piece])
+            #expect(stalled.status == 413)
+            #expect(stalled.closed)
+        }
+    }
+
+    @Test func longPollRepliesAndCallLimitRefusalsAreCounted() async throws {
+        try await withDaemon({ $0.maxCalls = 1 }) { control, ports in
+            _ = try #require(control.hub.open(rtpDescriptor(ssrc: 1)))
+            #expect(control.hub.open(rtpDescriptor(ssrc: 2)) == nil)
+            _ = try #require(control.hub.open(rtpDescriptor(ssrc: 2)) == nil ? "refused" : nil)
+            let page = try await request(.GET, port: ports.http, "/v1/events?after=0")
+            #expect((page.json["events"] as? [[String: Any]])?.count == 1)
+            let metrics = try await fetchMetrics(port: ports.http)
+            #expect(metricValue(metrics, #"amd_events_sent_total{channel="longpoll"}"#) == 1)
+            #expect(metricValue(metrics, "amd_calls_rejected_total") == 2)
+        }
+    }
 }

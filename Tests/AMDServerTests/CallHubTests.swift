@@ -1,5 +1,6 @@
 import AMDCore
 import Foundation
+import RTP
 import Testing
 
 import AMDServer
@@ -119,10 +120,29 @@ struct CallHubTests {
         _ = try hub.register(CallRegistration(id: "one", match: .init(ssrc: 1)))
         #expect(throws: CallHubError.self) { try hub.register(CallRegistration(id: "one", match: .init(ssrc: 2))) }
         #expect(throws: CallHubError.self) { try hub.register(CallRegistration(id: "two", match: .init(ssrc: 1))) }
-        #expect(throws: CallHubError.invalid("match needs source, ssrc or both")) {
+        #expect(throws: CallHubError.invalid("field match: needs source, ssrc or both")) {
             try hub.register(CallRegistration(id: "three", match: .init()))
         }
         #expect(throws: CallHubError.self) { try hub.register(CallRegistration(id: "bad id", match: .init(ssrc: 3))) }
+        #expect(throws: CallHubError.invalid(#"field match.source: expected "<ip>:<port>" (an IP address, a port 1 to 65535)"#)) {
+            try hub.register(CallRegistration(id: "four", match: .init(source: "10.0.0.1:70000")))
+        }
+    }
+
+    @Test func registrationsAreIndexedForTheRTPIngressAndLetTheirStreamPassTheLimit() throws {
+        let (hub, _) = makeHub(.init(maxCalls: 1))
+        let address = IPAddress.v4(0x0A00_0005)
+        #expect(!hub.isRegistered(address: address, port: 4000, ssrc: 8))
+        _ = try hub.register(CallRegistration(id: "by-source", match: .init(source: "10.0.0.5:4000")))
+        _ = try hub.register(CallRegistration(id: "by-ssrc", match: .init(ssrc: 8)))
+        #expect(hub.isRegistered(address: address, port: 4000, ssrc: 1))
+        #expect(hub.isRegistered(address: .v4(1), port: 1, ssrc: 8))
+        #expect(!hub.isRegistered(address: address, port: 4001, ssrc: 9))
+        _ = try #require(hub.open(rtpDescriptor(source: "192.0.2.9:1", ssrc: 100)))
+        #expect(hub.open(rtpDescriptor(source: "192.0.2.9:1", ssrc: 101)) == nil)
+        #expect(hub.open(rtpDescriptor(source: "10.0.0.5:4000", ssrc: 102)) != nil)
+        try hub.delete("by-ssrc")
+        #expect(!hub.isRegistered(address: .v4(1), port: 1, ssrc: 8))
     }
 
     @Test func deleteRemovesRegistrationAndHidesTheCall() throws {

@@ -346,4 +346,20 @@ struct VonageIngressTests {
         let line = body.split(separator: "\n").first { $0.hasPrefix(name + " ") }
         return line.flatMap { Int($0.split(separator: " ").last ?? "") }
     }
+
+    @Test func textThatIsNeitherHeaderNorDTMFIsCountedAsIgnored() async throws {
+        try await withDaemon { control, ports in
+            let header = vonageHeader(rate: 8000, headers: ["uuid": "chatty"])
+            let messages: [Message] = [
+                .text(header), .text(#"{"event":"websocket:notice"}"#), .text("not json"),
+                .text(#"{"event":"websocket:dtmf","digit":"9"}"#),
+            ]
+            _ = try await Self.session(port: ports.http, messages)
+            try await eventually("the call to end") { control.hub.call("chatty")?.state == .ended }
+            let metrics = try await request(.GET, port: ports.http, "/metrics").body
+            #expect(metrics.contains("amd_ws_text_ignored_total 2"), "\(metrics)")
+            #expect(metrics.contains("amd_ws_dtmf_messages_total 1"))
+            #expect(metrics.contains("amd_dtmf_digits_total 1"))
+        }
+    }
 }

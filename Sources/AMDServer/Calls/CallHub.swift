@@ -1,6 +1,7 @@
 package import AMDCore
 package import FoundationEssentials
 import Metrics
+package import RTP
 import Synchronization
 
 /// The daemon's calls: what every ingress reports to (``CallSink``) and what the API reads.
@@ -58,6 +59,9 @@ package final class CallHub: CallSink {
         var endedHead = 0
         var activeCount = 0
         var registrations: [String: CallRegistration] = [:]
+        /// How many registrations name each SSRC and each source: the RTP ingress asks per new source.
+        var registeredSSRCs: [UInt32: Int] = [:]
+        var registeredSources: [CallRegistration.Match.Source: Int] = [:]
         var serial: UInt64 = 0
     }
 
@@ -81,16 +85,20 @@ package final class CallHub: CallSink {
     // MARK: CallSink
 
     /// Registers a call whose media just arrived: applies a matching registration and publishes `call_started`.
+    ///
+    /// At the call limit only a stream a registration names is still admitted: the controller asked for it, and
+    /// registrations are bounded by ``Limits/maxRegistrations``.
     package func open(_ descriptor: CallDescriptor) -> String? {
         let now = Date()
         let opened: (call: Call, hubID: String)? = state.withLock { state in
             sweep(&state, now: now)
-            guard state.activeCount < limits.maxCalls else { return nil }
+            let registration = state.registrations.values.first(where: { $0.match.matches(descriptor) })
+            guard state.activeCount < limits.maxCalls || registration != nil else { return nil }
             state.serial += 1
             let hubID = "\(descriptor.ingress.rawValue)-\(bootTag)-\(state.serial)"
             var call = Call(id: hubID, descriptor: descriptor, now: now)
             var registrationID: String?
-            if let registration = state.registrations.values.first(where: { $0.match.matches(descriptor) }) {
+            if let registration {
                 registrationID = registration.id
                 call.id = freeID(state, base: registration.id)
                 call.metadata.merge(registration.metadata) { _, registered in registered }
@@ -203,21 +211,22 @@ package final class CallHub: CallSink {
     /// Active calls now.
     package var activeCount: Int { state.withLock { $0.activeCount } }
 
+    /// Whether a registration names this SSRC or this source (see ``CallSink/isRegistered(address:port:ssrc:)``).
+    package func isRegistered(address: IPAddress, port: UInt16, ssrc: UInt32) -> Bool {
+        state.withLock { state in
+            if state.registrations.isEmpty { return false }
+            return state.registeredSSRCs[ssrc] != nil
+                || state.registeredSources[CallRegistration.Match.Source(address: address, port: port)] != nil
+        }
+    }
+
     /// Names media before or after it arrives (`POST /v1/calls`).
     ///
     /// An active call that matches and has no registration yet takes the id at once; later streams take it
     /// when they start. Throws ``CallHubError/invalid(_:)`` for a bad id or an empty match and
     /// ``CallHubError/conflict(_:)`` when the id is in use or another registration has the same match.
-    package func register(_ registration: CallRegistration) throws(CallHubError) -> RegistrationResult {
-        guard CallRegistration.isValidID(registration.id) else {
-            throw .invalid("id must be 1 to 128 characters among A-Z a-z 0-9 - _ . ~")
-        }
-        guard registration.match.source != nil || registration.match.ssrc != nil else {
-            throw .invalid("match needs source, ssrc or both")
-        }
-        if let source = registration.match.source, source.isEmpty || source.count > 64 {
-            throw .invalid("match.source must be \"<ip>:<port>\"")
-        }
+    package func register(_ proposed: CallRegistration) throws(CallHubError) -> RegistrationResult {
+        let (registration, source) = try proposed.validated()
         let now = Date()
         return try state.withLock { state throws(CallHubError) in
             sweep(&state, now: now)
@@ -234,6 +243,8 @@ package final class CallHub: CallSink {
                 throw .conflict("too many registrations (\(limits.maxRegistrations)); delete some first")
             }
             state.registrations[registration.id] = registration
+            if let ssrc = registration.match.ssrc { state.registeredSSRCs[ssrc, default: 0] += 1 }
+            if let source { state.registeredSources[source, default: 0] += 1 }
             // The earliest active stream that matches and is not yet named takes the id now.
             let candidate = state.records
                 .filter { $0.value.call.state == .active && $0.value.registrationID == nil && !$0.value.hidden }
@@ -265,6 +276,12 @@ package final class CallHub: CallSink {
     package func delete(_ id: String) throws(CallHubError) {
         try state.withLock { state throws(CallHubError) in
             let registration = state.registrations.removeValue(forKey: id)
+            if let match = registration?.match {
+                if let ssrc = match.ssrc { Self.release(ssrc, from: &state.registeredSSRCs) }
+                if let source = match.source.flatMap(CallRegistration.Match.Source.init(parsing:)) {
+                    Self.release(source, from: &state.registeredSources)
+                }
+            }
             let hubID = state.publicIDs.removeValue(forKey: id)
             guard registration != nil || hubID != nil else { throw .notFound(id: id) }
             guard let hubID, let record = state.records[hubID] else { return }
@@ -304,6 +321,12 @@ package final class CallHub: CallSink {
             state.ended.removeFirst(state.endedHead)
             state.endedHead = 0
         }
+    }
+
+    /// Lowers `key`'s count in a registration index, removing it at zero.
+    private static func release<Key: Hashable>(_ key: Key, from index: inout [Key: Int]) {
+        guard let count = index[key] else { return }
+        index[key] = count > 1 ? count - 1 : nil
     }
 
     /// An id free for a stream named by registration `base`: `base`, else `base.2`, `base.3`, …

@@ -1,4 +1,5 @@
 public import AMDCore
+package import RTP
 
 /// Which ingress carries a call's audio.
 package enum CallIngress: String, Sendable, Hashable, Codable {
@@ -76,4 +77,12 @@ package protocol CallSink: Sendable {
     func dtmf(_ id: String, digit: String)
     /// Ends a call: the media stopped (idle timeout, websocket closed, device stopped).
     func close(_ id: String, counters: CallCounters, reason: String)
+    /// Whether a registration may name the RTP stream from `address`:`port` with `ssrc`: such a stream skips
+    /// probation. It may err towards yes (a registration naming only one of the two that agrees is enough).
+    func isRegistered(address: IPAddress, port: UInt16, ssrc: UInt32) -> Bool
+}
+
+extension CallSink {
+    /// No registrations: every RTP stream goes through probation.
+    package func isRegistered(address: IPAddress, port: UInt16, ssrc: UInt32) -> Bool { false }
 }

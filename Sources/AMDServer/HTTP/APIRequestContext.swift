@@ -15,6 +15,8 @@ package struct APIRequestContext: RequestContext, WebSocketRequestContext, Remot
     package let remoteAddress: SocketAddress?
     /// The event loop of the request's channel (a websocket ingress runs its connection's task there).
     package let eventLoop: any EventLoop
+    /// The request's connection, so a route that refuses a body it will not read can close it.
+    package let channel: any Channel
 
     /// Creates the context of one request from its channel.
     package init(source: ApplicationRequestContextSource) {
@@ -22,5 +24,6 @@ package struct APIRequestContext: RequestContext, WebSocketRequestContext, Remot
         webSocket = .init()
         remoteAddress = source.channel.remoteAddress
         eventLoop = source.channel.eventLoop
+        channel = source.channel
     }
 }

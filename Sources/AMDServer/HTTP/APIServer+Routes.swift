@@ -24,17 +24,6 @@ extension APIServer {
         var calls: [Call]
     }
 
-    private struct RegistrationRequest: Decodable {
-        struct Match: Decodable {
-            var source: String?
-            /// Wider than `UInt32` so an out-of-range value gets a message naming the field.
-            var ssrc: Int64?
-        }
-        var id: String
-        var match: Match
-        var metadata: [String: String]?
-    }
-
     private struct RegistrationResponse: Encodable {
         var id: String
         var match: CallRegistration.Match
@@ -68,37 +57,21 @@ extension APIServer {
             return JSONResponse.make(call)
         }
         router.post("/v1/calls") { [hub, maxBodyBytes] request, context in
-            let body = try await Self.collectBody(request, limit: maxBodyBytes)
-            let decoded: RegistrationRequest
-            do {
-                decoded = try JSONDecoder().decode(RegistrationRequest.self, from: Data(body.readableBytesView))
-            } catch let error as DecodingError {
-                throw CallHubError.invalid(error.fieldMessage)
-            }
-            var ssrc: UInt32?
-            if let value = decoded.match.ssrc {
-                guard let valid = UInt32(exactly: value) else {
-                    throw CallHubError.invalid("field match.ssrc: expected an integer from 0 to 4294967295")
-                }
-                ssrc = valid
-            }
-            let registration = CallRegistration(
-                id: decoded.id, match: .init(source: decoded.match.source, ssrc: ssrc),
-                metadata: decoded.metadata ?? [:])
+            try Self.requireJSON(request)
+            let body = try await Self.collectBody(request, context: context, limit: maxBodyBytes)
+            let registration = try CallRegistration(requestBody: Data(body.readableBytesView))
             let result = try hub.register(registration)
-            context.logger.info("call registered", metadata: ["id": "\(registration.id)",
-                                                              "matched": "\(result.call != nil)"])
+            let stored = result.registration
+            context.logger.info("call registered", metadata: ["id": "\(stored.id)", "matched": "\(result.call != nil)"])
             return JSONResponse.make(
-                RegistrationResponse(
-                    id: registration.id, match: registration.match, metadata: registration.metadata,
-                    call: result.call),
+                RegistrationResponse(id: stored.id, match: stored.match, metadata: stored.metadata, call: result.call),
                 status: .created)
         }
         router.delete("/v1/calls/{id}") { [hub] _, context -> Response in
             try hub.delete(context.parameters.get("id") ?? "")
             return Response(status: .noContent)
         }
-        router.get("/v1/events") { [bus] request, _ in
+        router.get("/v1/events") { [bus, metrics] request, _ in
             let query = request.uri.queryParameters
             var after: UInt64 = 0
             if let text = query.get("after") {
@@ -109,10 +82,10 @@ extension APIServer {
             }
             var wait = 0.0
             if let text = query.get("wait") {
-                guard let value = Double(text), value.isFinite, value >= 0 else {
+                guard let value = Double(text), value.isFinite, value >= 0, value <= Self.maxWaitSeconds else {
                     throw CallHubError.invalid("wait must be a number of seconds from 0 to 60")
                 }
-                wait = min(value, Self.maxWaitSeconds)
+                wait = value
             }
             let page = await bus.waitForEvents(after: after, timeout: .milliseconds(Int64(wait * 1000)))
             var json = #"{"events":["#
@@ -120,6 +93,7 @@ extension APIServer {
             json += #"],"next":\#(page.next),"truncated":\#(page.truncated),"oldest":"#
             json += page.oldest.map { String($0) } ?? "null"
             json += "}"
+            if !page.events.isEmpty { metrics.eventSent(channel: "longpoll", count: page.events.count) }
             return JSONResponse.raw(json)
         }
         // A plain GET (no upgrade headers) reaches the HTTP router: say what the route expects.
@@ -129,14 +103,31 @@ extension APIServer {
     }
 
     /// The request body, or 413 when it is longer than `limit` bytes.
-    static func collectBody(_ request: Request, limit: Int) async throws -> ByteBuffer {
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
-            throw HTTPError(.contentTooLarge, message: "request body larger than \(limit) bytes")
-        }
+    ///
+    /// A refused body is not read: the answer says `Connection: close`, and the connection is closed after
+    /// ``lingerTime``, while Hummingbird discards what the client still sends, so the client reads the 413 rather
+    /// than a reset and the socket does not stay open behind a client that stops half-way.
+    static func collectBody(_ request: Request, context: Context, limit: Int) async throws -> ByteBuffer {
         do {
+            if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+                throw NIOTooManyBytesError(maxBytes: limit)
+            }
             return try await request.body.collect(upTo: limit)
         } catch is NIOTooManyBytesError {
-            throw HTTPError(.contentTooLarge, message: "request body larger than \(limit) bytes")
+            let channel = context.channel
+            channel.eventLoop.scheduleTask(in: lingerTime) { channel.close(promise: nil) }
+            throw HTTPError(
+                .contentTooLarge, headers: [.connection: "close"], message: "request body larger than \(limit) bytes")
+        }
+    }
+
+    /// Throws 415 unless the request says its body is JSON (`application/json`, parameters allowed).
+    static func requireJSON(_ request: Request) throws {
+        let type = request.headers[.contentType]?.split(separator: ";").first.map {
+            String($0.filter { $0 != " " && $0 != "\t" }).lowercased()
+        }
+        guard type == "application/json" else {
+            throw HTTPError(.unsupportedMediaType, message: "Content-Type must be application/json")
         }
     }
 }

@@ -1,7 +1,8 @@
 package import Hummingbird
+import HummingbirdCore
 package import HummingbirdWebSocket
 package import Logging
-import NIOCore
+package import NIOCore
 
 /// The HTTP side of the daemon: status API, registration, events (long-poll and websocket) and metrics.
 ///
@@ -25,6 +26,8 @@ package final class APIServer {
     let metrics: ServerMetrics
     let maxBodyBytes: Int
     let logger: Logger
+    /// The token check, when `--api-token` is set; the connection guard uses it for websocket upgrades.
+    let auth: BearerAuthMiddleware<Context>?
 
     /// Creates the routers.
     /// - Parameters:
@@ -42,29 +45,60 @@ package final class APIServer {
         self.metrics = metrics
         self.maxBodyBytes = maxBodyBytes
         self.logger = logger
+        auth = apiToken.flatMap { $0.isEmpty ? nil : BearerAuthMiddleware<Context>(token: $0) }
         router = Router(context: Context.self)
         webSocketRouter = Router(context: Context.self)
         for router in [router, webSocketRouter] {
             router.add(middleware: JSONErrorMiddleware<Context>())
-            if let apiToken, !apiToken.isEmpty { router.add(middleware: BearerAuthMiddleware<Context>(token: apiToken)) }
+            if let auth { router.add(middleware: auth) }
         }
         addRoutes()
         addWebSocketRoutes()
     }
 
+    /// Time allowed for a connection's first request head, from connecting (a slow-loris defence).
+    package static let defaultHeadTimeout = TimeAmount.seconds(10)
+    /// Time an idle kept-alive connection stays open; also bounds a slow head after the first request.
+    package static let idleTimeout = TimeAmount.seconds(30)
+    /// Time a refused connection is drained before it is closed, so the peer reads the answer, not a reset.
+    package static let lingerTime = TimeAmount.seconds(2)
+
     /// The Hummingbird application serving both routers on `host:port` (port 0 picks a free port).
+    ///
+    /// Call it once every route is added: the 405 table is read from the routers here.
     /// - Parameters:
     ///   - webSocketMaxFrameBytes: largest websocket frame the server reads, in bytes.
+    ///   - headTimeout: time allowed for a connection's first request head.
     ///   - onRunning: called with the bound port once the server listens.
     package func application(
         host: String, port: Int, webSocketMaxFrameBytes: Int = 1 << 14,
+        headTimeout: TimeAmount = APIServer.defaultHeadTimeout,
         onRunning: @escaping @Sendable (Int) async -> Void
     ) -> some ApplicationProtocol {
-        Application(
+        let routes = (router.routes + webSocketRouter.routes).map { ("\($0.path)", $0.method) }
+        router.add(middleware: AllowedMethodsMiddleware<Context>(routes: routes))
+        let limits = HTTPHeadValidator.Limits()
+        let configuration = HTTP1WebSocketUpgradeChannel.Configuration(
+            http1: .init(
+                idleTimeout: Self.idleTimeout,
+                httpDecoderConfiguration: .init(
+                    maxHeaderFieldSize: limits.maxHeadBytes, maxHeaderListSize: limits.maxHeadBytes,
+                    maxHeaderFieldCount: limits.maxHeaderFields)),
+            ws: .init(maxFrameSize: webSocketMaxFrameBytes))
+        let settings = HTTPHeadGuard.Settings(
+            limits: limits, headTimeout: headTimeout, lingerTime: Self.lingerTime,
+            authorizeUpgrade: { [auth] path, authorization in
+                auth?.isAuthorized(path: path, authorization: authorization) ?? true
+            })
+        let webSocketResponder = webSocketRouter.buildResponder()
+        return Application(
             router: router,
-            server: .http1WebSocketUpgrade(
-                webSocketRouter: webSocketRouter,
-                configuration: .init(ws: .init(maxFrameSize: webSocketMaxFrameBytes))),
+            server: HTTPServerBuilder { responder in
+                GuardedHTTPChannel(
+                    inner: HTTP1WebSocketUpgradeChannel(
+                        responder: responder, webSocketResponder: webSocketResponder, configuration: configuration),
+                    settings: settings)
+            },
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "amd-edge"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger

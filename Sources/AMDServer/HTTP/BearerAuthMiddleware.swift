@@ -2,7 +2,8 @@ package import Hummingbird
 
 /// Requires `Authorization: Bearer <token>` on every `/v1/*` request (401 otherwise).
 ///
-/// The comparison takes the same time whatever prefix of the token matches, so timing does not reveal it.
+/// The path is normalised first (``RequestPath``): the router matches `//v1/calls` and `/./v1/calls` too, so
+/// the check covers every spelling the router could match, not only the canonical one. The comparison takes the same time whatever prefix of the token matches, so timing does not reveal it.
 package struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     private let token: [UInt8]
 
@@ -15,17 +16,21 @@ package struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     package func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let path = request.uri.path
-        guard path == "/v1" || path.hasPrefix("/v1/") else { return try await next(request, context) }
-        let header = request.headers[.authorization] ?? ""
+        guard !isAuthorized(path: request.uri.path, authorization: request.headers[.authorization]) else {
+            return try await next(request, context)
+        }
+        var response = JSONResponse.error("missing or wrong bearer token", status: .unauthorized)
+        response.headers[.wwwAuthenticate] = "Bearer"
+        return response
+    }
+
+    /// Whether a request for `path` with this `Authorization` header may go on: paths outside `/v1` always may.
+    package func isAuthorized(path: String, authorization: String?) -> Bool {
+        guard RequestPath(path).isUnderV1 else { return true }
+        let header = authorization ?? ""
         let prefix = "Bearer "
         let presented = header.hasPrefix(prefix) ? Array(header.utf8.dropFirst(prefix.utf8.count)) : []
-        guard Self.constantTimeEqual(presented, token) else {
-            var response = JSONResponse.error("missing or wrong bearer token", status: .unauthorized)
-            response.headers[.wwwAuthenticate] = "Bearer"
-            return response
-        }
-        return try await next(request, context)
+        return Self.constantTimeEqual(presented, token)
     }
 
     /// Compares two byte strings in time that depends only on their lengths.

@@ -1,5 +1,6 @@
 package import Hummingbird
 import Logging
+import NIOHTTP1
 
 /// Turns every error a route throws, and unknown routes, into `{"error": "…"}` with the matching status.
 package struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -23,6 +24,9 @@ package struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             var response = JSONResponse.error(message, status: error.status)
             for field in error.headers where field.name != .contentType { response.headers.append(field) }
             return response
+        } catch is HTTPParserError {
+            // A malformed body (a chunk size such as `zzzz`) is the client's fault; NIO closes the connection.
+            return JSONResponse.error("malformed request body framing", status: .badRequest)
         } catch let error as any HTTPResponseError {
             return JSONResponse.error(Self.defaultMessage(error.status, request: request), status: error.status)
         } catch {

@@ -5,11 +5,14 @@ import NIOCore
 import RTP
 
 extension RTPIngressHandler {
-    /// Handles one datagram from an allowed source: parse, find or open the stream, reassemble, detect, report.
+    /// Handles one datagram from an allowed source: parse, find the stream or admit its source, reassemble,
+    /// detect, report.
     ///
-    /// Datagrams that are not RTP are counted by ``RTPParseError/reason``. A stream opens (``CallSink/open(_:)``)
-    /// on its first PCMU or PCMA packet; comfort noise or DTMF before that is dropped as `before_audio`. Beeps go to
-    /// the sink as soon as the detector reports them; the counters every ``reportIntervalMs`` of stream time.
+    /// Datagrams that are not RTP are counted by ``RTPParseError/reason``. A source's first PCMU or PCMA packet
+    /// starts its probation (``RTPSourceAdmission``); the next one in sequence opens the call
+    /// (``CallSink/open(_:)``) and both are played. A source a registration names opens at its first packet.
+    /// Comfort noise or DTMF before any audio is dropped as `before_audio`. Beeps go to the sink as soon as the
+    /// detector reports them; the counters every ``reportIntervalMs`` of stream time.
     /// - Parameters:
     ///   - datagram: the UDP payload.
     ///   - address: the sender's address.
@@ -25,32 +28,69 @@ extension RTPIngressHandler {
                 return
             }
             let key = RTPStreamKey(address: address, port: port, ssrc: packet.ssrc)
-            let stream: RTPIngressStream
-            if let known = streams[key] {
-                stream = known
-            } else {
-                guard let codec = RTPAudioCodec(payloadType: packet.payloadType) else {
-                    let isSignalling =
-                        packet.payloadType == 13 || packet.payloadType == settings.reassembler.telephoneEventPayloadType
-                    metrics.packetsDropped(isSignalling ? .beforeAudio : .unsupportedPayload).increment()
-                    return
+            if let stream = streams[key] {
+                take(packet, bytes: bytes, on: stream, now: now)
+                return
+            }
+            guard let codec = RTPAudioCodec(payloadType: packet.payloadType) else {
+                let isSignalling =
+                    packet.payloadType == 13 || packet.payloadType == settings.reassembler.telephoneEventPayloadType
+                metrics.packetsDropped(isSignalling ? .beforeAudio : .unsupportedPayload).increment()
+                return
+            }
+            admit(key, codec: codec, packet: packet, bytes: bytes, now: now)
+        }
+    }
+
+    /// Runs a packet of a source without a call through admission; opens the call when the source is proven
+    /// (or registered) and plays the held packet, then this one.
+    private func admit(
+        _ key: RTPStreamKey, codec: RTPAudioCodec, packet: RTPPacket, bytes: UnsafeRawBufferPointer, now: NIODeadline
+    ) {
+        if sink.isRegistered(address: key.address, port: key.port, ssrc: key.ssrc) {
+            guard let stream = openStream(key, codec: codec, now: now) else { return }
+            take(packet, bytes: bytes, on: stream, now: now)
+            return
+        }
+        let transport = RTPSourceAdmission.Transport(address: key.address, port: key.port)
+        switch admission.offer(transport, ssrc: key.ssrc, sequence: packet.sequenceNumber, datagram: bytes, now: now) {
+        case .hold(let discarded):
+            if discarded { metrics.packetsDropped(.probation).increment() }
+        case .tableFull:
+            metrics.packetsDropped(.probationFull).increment()
+        case .refusedRecently:
+            metrics.packetsDropped(.callLimit).increment()
+        case .admit(let held):
+            guard let stream = openStream(key, codec: codec, now: now) else {
+                admission.refused(transport, now: now)
+                return
+            }
+            if let held {
+                admission.heldPacket(held) { heldBytes in
+                    // The held datagram parsed when it came; parsing the same bytes again cannot fail.
+                    guard let first = try? RTPPacket(parsing: heldBytes) else { return }
+                    take(first, bytes: heldBytes, on: stream, now: now)
                 }
-                guard let opened = openStream(key, codec: codec, now: now) else { return }
-                stream = opened
             }
-            stream.lastPacketAt = now
-            stream.packets += 1
-            let before = stream.reassembler.counters
-            stream.reassembler.receive(packet, payload: packet.payload(in: bytes)) { event in
-                play(event, on: stream)
-            }
-            let after = stream.reassembler.counters
-            stream.packetsLost = Int64(after.lost)
-            countDrops(before: before, after: after)
-            if stream.samples - stream.reportedSamples >= Self.reportIntervalMs * 8 {
-                flushDetectorMetrics(stream)
-                sink.update(stream.callID, counters: stream.counters)
-            }
+            admission.admitted(transport)
+            take(packet, bytes: bytes, on: stream, now: now)
+        }
+    }
+
+    /// Gives one packet of a tracked stream to its reassembler and detector, and reports when due.
+    private func take(_ packet: RTPPacket, bytes: UnsafeRawBufferPointer, on stream: RTPIngressStream, now: NIODeadline) {
+        stream.lastPacketAt = now
+        stream.packets += 1
+        let before = stream.reassembler.counters
+        stream.reassembler.receive(packet, payload: packet.payload(in: bytes)) { event in
+            play(event, on: stream)
+        }
+        let after = stream.reassembler.counters
+        stream.packetsLost = Int64(after.lost)
+        countDrops(before: before, after: after)
+        if stream.samples - stream.reportedSamples >= Self.reportIntervalMs * 8 {
+            flushDetectorMetrics(stream)
+            sink.update(stream.callID, counters: stream.counters)
         }
     }
 

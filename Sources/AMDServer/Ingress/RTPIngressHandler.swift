@@ -8,8 +8,9 @@ import RTP
 ///
 /// Streams are keyed by ``RTPStreamKey`` (source address, source port, SSRC: a new SSRC from the same address is a
 /// new stream) in a dictionary owned by the channel's event loop (every method runs there), so the per-packet path
-/// takes no lock. The dictionary never holds more than `maxStreams` entries: a flood of random SSRCs is dropped as
-/// `call_limit` once the hub (or this socket) is full, and the streams already tracked keep working.
+/// takes no lock. A new source must pass probation (``RTPSourceAdmission``) before it gets a call, so a flood of
+/// random SSRCs fills only the small probation table, never the hub's call slots; at the hub's limit a proven
+/// stream is dropped as `call_limit` and the streams already tracked keep working.
 ///
 /// Per datagram: parse the header in place (``RTPPacket``), look the stream up, hand the packet to its
 /// ``RTPStreamReassembler``, and feed what plays out to its ``StreamDetector``. Nothing is allocated per datagram
@@ -23,8 +24,10 @@ final class RTPIngressHandler: ChannelInboundHandler {
         var idleTimeout: Duration
         /// Sources allowed; empty allows all.
         var allow: [CIDR]
-        /// Streams tracked at most by this socket.
+        /// Streams expected at most by this socket (the call limit), to size the stream table.
         var maxStreams: Int
+        /// The probation table of new sources.
+        var admission = RTPSourceAdmission.Configuration()
         /// The reassembler settings of every stream (jitter buffer depth, telephone-event payload type).
         var reassembler: RTPStreamReassembler.Configuration
         /// A detector for PCMU streams, copied for each new one (copy-on-write: its buffers are copied on first use).
@@ -42,6 +45,8 @@ final class RTPIngressHandler: ChannelInboundHandler {
     let logger: Logger
     /// The socket's streams; only touched on the channel's event loop.
     var streams: [RTPStreamKey: RTPIngressStream] = [:]
+    /// Sources not yet proven; only touched on the channel's event loop.
+    var admission: RTPSourceAdmission
     private var sweepTask: RepeatedTask?
 
     init(settings: Settings, sink: any CallSink, metrics: ServerMetrics, logger: Logger) {
@@ -49,6 +54,7 @@ final class RTPIngressHandler: ChannelInboundHandler {
         self.sink = sink
         self.metrics = metrics
         self.logger = logger
+        admission = RTPSourceAdmission(configuration: settings.admission)
         streams.reserveCapacity(min(settings.maxStreams, 4096))
     }
 
@@ -105,12 +111,9 @@ final class RTPIngressHandler: ChannelInboundHandler {
         sink.close(stream.callID, counters: stream.counters, reason: reason)
     }
 
-    /// Starts tracking a stream whose first audio packet just came, unless this socket or the hub is full.
+    /// Starts tracking a stream whose source was just admitted, unless the hub is at its call limit (which the
+    /// hub counts in `amd_calls_rejected_total`; the packet is dropped as `call_limit`).
     func openStream(_ key: RTPStreamKey, codec: RTPAudioCodec, now: NIODeadline) -> RTPIngressStream? {
-        guard streams.count < settings.maxStreams else {
-            metrics.packetsDropped(.callLimit).increment()
-            return nil
-        }
         let host = key.address.isIPv6 ? "[\(key.address)]" : "\(key.address)"
         let descriptor = CallDescriptor(
             ingress: .rtp, source: "\(host):\(key.port)", ssrc: key.ssrc, codec: codec.name)

@@ -34,6 +34,11 @@ package final class ServerMetrics: Sendable {
         case notAllowed = "not_allowed"
         /// A new stream beyond `--max-calls`.
         case callLimit = "call_limit"
+        /// A packet held while its source was unproven (RFC 3550 probation), discarded when a later packet that
+        /// was not its successor (another SSRC, a sequence gap) or a newcomer took its place.
+        case probation
+        /// A new source while the probation table was full of live sources.
+        case probationFull = "probation_full"
         /// Too late for the jitter buffer (its sequence number was already played out or skipped).
         case late
         /// A sequence number already buffered or played.
@@ -127,6 +132,9 @@ package final class ServerMetrics: Sendable {
 
     /// Counts one event delivered on `channel` (`"udp"`, `"webhook"`, `"websocket"`, `"longpoll"`).
     package func eventSent(channel: String) { channelCounters(channel).sent.increment() }
+
+    /// Counts `count` events delivered at once on `channel` (a long-poll reply carries a page of them).
+    package func eventSent(channel: String, count: Int) { channelCounters(channel).sent.increment(by: count) }
 
     /// Counts one event a channel dropped (queue full, retries exhausted).
     package func eventDropped(channel: String) { channelCounters(channel).dropped.increment() }
