@@ -368,24 +368,10 @@ def call_tone(S, rng, kind, notes):
         ann, ad = S.espeak(rng, ("misc", "mono")[int(rng.integers(2))])
         rel = float(rng.uniform(-6, 0))
         reps = int(rng.integers(1, 3))
-        for _ in range(reps):
-            tl.add(G.lvl(x, rel))
-            tl.pause(float(rng.uniform(0.1, 0.6)))
-            tl.add(ann)
-            tl.pause(float(rng.uniform(0.5, 2.0)))
+        G.add_sit_announcements(tl, rng, x, rel, ann, reps)
         notes.insert(0, f"{d} x{reps} + announcement {ad}")
     elif kind == "fax":
-        if rng.random() < 0.5:
-            x, d = T.fax_cng(rng, target)
-            tl.add(G.lvl(x, 0))
-        else:
-            d = None
-            while tl.t() < target:
-                x, dd = T.fax_ced(rng)
-                d = d or dd
-                tl.add(G.lvl(x, 0))
-                tl.pause(float(rng.uniform(1, 3)))
-        notes.insert(0, d)
+        notes.insert(0, G.add_fax(tl, rng, target))
     elif kind == "moh":
         if rng.random() < 0.5:  # the held notes of the tracks, back to back, as the worst case of hold music
             parts = []

@@ -640,25 +640,10 @@ def call_tone(S, rng, kind, notes):
             ad = "ast:" + ad
         else:
             ann, ad = S.espeak(rng, "misc")
-        rel = float(rng.uniform(-6, 0))
-        for _ in range(reps):
-            tl.add(lvl(x, rel))
-            tl.pause(float(rng.uniform(0.1, 0.6)))
-            tl.add(ann)
-            tl.pause(float(rng.uniform(0.5, 2.0)))
+        add_sit_announcements(tl, rng, x, float(rng.uniform(-6, 0)), ann, reps)
         notes.insert(0, f"{d} x{reps} + announcement {ad}")
     elif kind == "fax":
-        if rng.random() < 0.5:
-            x, d = T.fax_cng(rng, target)
-            tl.add(lvl(x, 0))
-        else:
-            d = None
-            while tl.t() < target:
-                x, dd = T.fax_ced(rng)
-                d = d or dd
-                tl.add(lvl(x, 0))
-                tl.pause(float(rng.uniform(1, 3)))
-        notes.insert(0, d)
+        notes.insert(0, add_fax(tl, rng, target))
     elif kind == "moh":
         mu, tr, st = S.music(rng, target)
         tl.add(lvl(mu, 0))
@@ -689,6 +674,30 @@ def call_tone(S, rng, kind, notes):
                 ds.append("speech " + sd)
         notes.insert(0, "synthetic sustained vowels/hums " + ", ".join(ds[:5]) + ("..." if len(ds) > 5 else ""))
     return tl
+
+
+def add_sit_announcements(tl, rng, sit, rel, ann, reps):
+    """`reps` times: the SIT triplet at `rel` dB, then the announcement."""
+    for _ in range(reps):
+        tl.add(lvl(sit, rel))
+        tl.pause(float(rng.uniform(0.1, 0.6)))
+        tl.add(ann)
+        tl.pause(float(rng.uniform(0.5, 2.0)))
+
+
+def add_fax(tl, rng, target):
+    """A fax machine answering: CNG for `target` s, or CED (+ V.21) bursts; returns the note."""
+    if rng.random() < 0.5:
+        x, d = T.fax_cng(rng, target)
+        tl.add(lvl(x, 0))
+        return d
+    d = None
+    while tl.t() < target:
+        x, dd = T.fax_ced(rng)
+        d = d or dd
+        tl.add(lvl(x, 0))
+        tl.pause(float(rng.uniform(1, 3)))
+    return d
 
 
 def make_call(job):
