@@ -32,7 +32,13 @@ LAW_OF_TAG = {7: "ulaw", 6: "alaw"}
 
 
 def chain_one(job):
+    """One call through its codec; the result (row, codec, onset shift ms) is also kept in _rows/ so that a run that
+    was stopped can resume."""
     row, src_dir, out_dir, seed, idx = job
+    done_path = os.path.join(out_dir, "_rows", f"{idx:06d}.json")
+    if os.path.exists(done_path):
+        with open(done_path) as f:
+            return tuple(json.load(f))
     rng = np.random.default_rng([seed, idx])
     name = codec.pick(rng)
     tag, sr, x = read_g711(os.path.join(src_dir, row["file"]))
@@ -53,6 +59,10 @@ def chain_one(job):
         dec = read_g711(path)[2]
         b, _ = onset_offset(dec, row["beep_onset_s"], row["beep_end_s"], f)
         shift = round((b - a) * 1000.0, 1)
+    os.makedirs(os.path.dirname(done_path), exist_ok=True)
+    with open(done_path + ".tmp", "w") as f:
+        json.dump([out, name, shift], f, ensure_ascii=False)
+    os.replace(done_path + ".tmp", done_path)
     return out, name, shift
 
 
