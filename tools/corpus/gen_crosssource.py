@@ -98,6 +98,11 @@ XSRC_BUSY = {
 }
 
 W = {}  # per-worker state
+GREETING_CAP_S = 30.0
+MAX_CALL_S = 40.0  # finish_call trims calls to this
+# What may follow a greeting in a 40 s call: lead-in 0.5 s, gap 1.5 s, a beep of up to 1.5 s and at least 2 s of
+# quiet after it, so that no beep is trimmed away or left without the quiet that ends it.
+AFTER_GREETING_S = 6.0
 
 
 # ==========================================================================
@@ -249,7 +254,7 @@ def handset(x, rng):
 # calls
 
 
-def greeting(S, rng, target):
+def greeting(S, rng, target, cap_s=GREETING_CAP_S):
     if rng.random() < 0.2:
         v, pool = S.voice_pool(rng, "mono")
     else:
@@ -262,7 +267,7 @@ def greeting(S, rng, target):
     while sum(len(p) for p in pieces) / SR < target and len(pieces) < 40:  # long greetings reuse lines
         pieces += [pool[int(rng.integers(len(pool)))][0], silence(float(rng.uniform(0.15, 0.9)))]
     x = np.concatenate(pieces[:-1])
-    cap = 30 * SR
+    cap = int(round(cap_s * SR))
     if len(x) > cap:
         x = x[:cap] * ramp_env(cap, 0, 0.05)
     return x, v + (" monotone" if "monotone" in pool[0][1] else "")
@@ -276,7 +281,8 @@ def call_machine(S, rng, notes, with_beep):
         tl.pause(float(rng.uniform(0.1, 0.8)))
         notes.append(f"ringback {d} before answer")
     short = rng.random() < 0.25
-    g, gd = greeting(S, rng, float(rng.uniform(1, 4)) if short else float(rng.uniform(3, 25)))
+    cap = min(GREETING_CAP_S, MAX_CALL_S - AFTER_GREETING_S - tl.t())
+    g, gd = greeting(S, rng, float(rng.uniform(1, 4)) if short else float(rng.uniform(3, 25)), cap)
     g0 = tl.add(g)
     notes.insert(0, f"greeting {gd} {len(g) / SR:.1f}s" + ("" if with_beep else " no beep"))
     if rng.random() < 0.15:
