@@ -12,7 +12,6 @@ gen_training_corpus.py's. Never train on this set: it is for choosing between mo
 """
 
 import argparse
-import hashlib
 import json
 import multiprocessing as mp
 import os
@@ -173,29 +172,6 @@ class XSources(sources.Sources):
         keys = sorted(k for k in self.by_voice if k[0] == cat)
         k = keys[int(rng.integers(len(keys)))]
         return k[1], self.by_voice[k]
-
-
-def build_pool(out, seed, pool_map):
-    cache = os.path.join(out, "_cache", "espeak")
-    os.makedirs(cache, exist_ok=True)
-    jobs, meta = [], []
-    for cat, voice, speed, pitch, text, ssml in espeak_specs(seed):
-        h = hashlib.sha1(f"{voice}|{speed}|{pitch}|{text}".encode()).hexdigest()[:16]
-        path = os.path.join(cache, f"{cat}-{h}.wav")
-        jobs.append((path, voice, speed, pitch, text, ssml))
-        meta.append((cat, path, f"tts:espeak:{voice} s={speed} p={pitch}" + (" monotone" if ssml else "")))
-    list(pool_map(sources._espeak_job, jobs))
-    return meta
-
-
-def load_music(out):
-    """The XSRC music tracks, decoded to 8 kHz; near-silent files are left out."""
-    music = {}
-    for pkg, path in sources.music_files(sources.XSRC_MUSIC_PACKAGES):
-        x = sources.decode_music(path, os.path.join(out, "_cache", "music"))
-        if len(x) > 5 * SR and active_rms(x) > 1e-3:
-            music[f"{pkg}:{os.path.splitext(os.path.basename(path))[0]}"] = x
-    return music
 
 
 def init_worker(meta, music):
@@ -438,8 +414,8 @@ def main(argv=None):
     t0 = time.time()
     os.makedirs(os.path.join(a.out, "calls"), exist_ok=True)
     with mp.Pool(workers) as p:
-        meta = build_pool(a.out, a.seed, p.imap)
-    music = load_music(a.out)
+        meta = sources.synthesize_pool(os.path.join(a.out, "_cache", "espeak"), espeak_specs(a.seed), p.imap)
+    music = sources.load_music(sources.XSRC_MUSIC_PACKAGES, os.path.join(a.out, "_cache", "music"))
     print(f"espeak pool: {len(meta)} utterances, {len(music)} music tracks ({time.time() - t0:.0f}s)", flush=True)
     kinds = G.call_kinds(a.calls, np.random.default_rng([a.seed, 99]))
     jobs = [(k, i, a.seed, a.out) for i, k in enumerate(kinds)]

@@ -48,12 +48,8 @@ ESPEAK_VOWEL_SHARE = 0.5  # --wide: sustained vowels from espeak voices rather t
 def init_worker(meta, aug=None):
     AUG.clear()
     AUG.update(aug or {})
-    music = {}
-    for pkg, path in AUG.get("music_files", []):
-        x = sources.decode_music(path, AUG["music_cache"]).astype(np.float32)
-        if len(x) > 5 * SR and active_rms(x) > 1e-3:
-            music[f"{pkg}:{os.path.splitext(os.path.basename(path))[0]}"] = x
-    S = sources.Sources(meta, music)
+    music = sources.load_music(sources.TRAIN_MUSIC_PACKAGES, AUG["music_cache"]) if AUG.get("wide") else {}
+    S = sources.Sources(meta, {k: x.astype(np.float32) for k, x in music.items()})  # 41 tracks: half the memory
     S.ast_beep = T.load_ast_beep(os.path.join(sources.AST_DIR, "beep.wav"))
     by_voice = {}
     for x, d in S.speech["greet"]:
@@ -799,9 +795,8 @@ def main(argv=None):
         aug = {"wide": a.wide, "codec_share": a.codec_share, "shift_share": a.shift_share,
                "room_share": a.room_share}
     if a.wide:
-        aug["music_files"] = sources.music_files(sources.TRAIN_MUSIC_PACKAGES)
         aug["music_cache"] = os.path.join(a.out, "_cache", "music")
-        for _pkg, path in aug["music_files"]:  # decode once here, so that the workers only read the cache
+        for _pkg, path in sources.music_files(sources.TRAIN_MUSIC_PACKAGES):  # decode here; workers read the cache
             sources.decode_music(path, aug["music_cache"])
     workers = max(1, min(2, a.workers))
     t0 = time.time()

@@ -104,6 +104,10 @@ def check_split():
         raise ValueError("sources.py split broken: " + "; ".join(problems))
 
 
+MIN_MUSIC_S = 5.0  # shorter files are jingles, not music to hold on
+SILENT_RMS = 1e-3  # active RMS (full scale 1) under which a track counts as silent
+
+
 def music_files(packages):
     """The music files (.ogg/.mp3/.wav) of the given {package: folder} map, sorted, as (package, path)."""
     out = []
@@ -124,6 +128,17 @@ def decode_music(path, cache_dir):
                         "-c:a", "pcm_s16le", out + ".tmp.wav"], check=True)
         os.replace(out + ".tmp.wav", out)
     return _read(out)
+
+
+def load_music(packages, cache_dir):
+    """{package:track: 8 kHz float signal} of the packages' music files; files under 5 s or near silence (an
+    empty `silence.ogg`) are left out."""
+    music = {}
+    for pkg, path in music_files(packages):
+        x = decode_music(path, cache_dir)
+        if len(x) > MIN_MUSIC_S * SR and active_rms(x) > SILENT_RMS:
+            music[f"{pkg}:{os.path.splitext(os.path.basename(path))[0]}"] = x
+    return music
 # Asterisk prompts that are tones, not speech (kept out of the speech pool)
 AST_NOT_SPEECH = {"beep", "beeperr", "ascending-2tone", "descending-2tone"}
 
@@ -300,8 +315,14 @@ def espeak_specs_wide(seed, n_greet=360, n_human=260, n_misc=120, n_mono=120, n_
 
 def build_espeak_pool(cache_dir, seed, pool_map, wide=False):
     """Synthesize (cached) the espeak pool; pool_map is a map() (e.g. Pool.map). `wide` adds espeak_specs_wide."""
-    os.makedirs(cache_dir, exist_ok=True)
     specs = [sp + (False,) for sp in espeak_specs(seed)] + (espeak_specs_wide(seed) if wide else [])
+    return synthesize_pool(cache_dir, specs, pool_map)
+
+
+def synthesize_pool(cache_dir, specs, pool_map):
+    """Synthesize (cached in cache_dir) every (category, voice, speed, pitch, text, ssml) of specs with espeak-ng.
+    Returns [(category, wav path, description)]."""
+    os.makedirs(cache_dir, exist_ok=True)
     jobs, meta = [], []
     for cat, voice, speed, pitch, text, ssml in specs:
         h = hashlib.sha1(f"{voice}|{speed}|{pitch}|{text}".encode()).hexdigest()[:16]
