@@ -228,7 +228,8 @@ def clip_beep(S, rng):
         r = float(rng.uniform(-25, -12))
         x += lvl(mu, r)
         ctx += f"; music bed {tr} {r:.0f}dB"
-    src = f"beep {b.desc} [{', '.join(f'{f:.1f}' for f in b.freqs)}] at {pre:.3f}-{pre + b.end_s:.3f}s rel{rel:+.1f}dB{ctx}"
+    freqs = ", ".join(f"{f:.1f}" for f in b.freqs)
+    src = f"beep {b.desc} [{freqs}] at {pre:.3f}-{pre + b.end_s:.3f}s rel{rel:+.1f}dB{ctx}"
     return x, src
 
 
@@ -316,7 +317,8 @@ def clip_noise(S, rng, n):
     elif kind == "hum":
         f = float(rng.choice([50.0, 60.0]))
         t = np.arange(n) / SR
-        x = sum(rng.uniform(0.2, 1.0) / k * np.sin(2 * np.pi * f * k * t + rng.uniform(0, 6.3)) for k in range(1, 40, 2))
+        x = sum(rng.uniform(0.2, 1.0) / k * np.sin(2 * np.pi * f * k * t + rng.uniform(0, 6.3))
+                for k in range(1, 40, 2))
         x = x + 0.3 * colored_noise(n, "pink", rng)
     elif kind == "clicks":
         x = 0.2 * colored_noise(n, "white", rng)

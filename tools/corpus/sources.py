@@ -157,12 +157,14 @@ GREET_OPEN = ["Hi, you've reached {n}.", "Hello, this is {n}.", "Hey, it's {n}."
               "Hi there, you've reached the voicemail of {n}.", "{n} here.", "Hello.", "Hi!",
               "You've reached {n} at {c}.", "The person you are calling, {n}, is not available."]
 GREET_MID = ["I can't come to the phone right now.", "I'm not available to take your call.",
-             "Sorry I missed you.", "I'm away from my desk at the moment.", "We're either on the other line or out of the office.",
+             "Sorry I missed you.", "I'm away from my desk at the moment.",
+             "We're either on the other line or out of the office.",
              "Our office is currently closed.", "I'm probably out walking the dog.", "I'm on vacation until Monday.",
              "Our business hours are Monday through Friday, nine to five.", "Nobody is available to take your call.",
              "", "", ""]
 GREET_CLOSE = ["Please leave a message after the tone.", "Leave your name and number and I'll call you back.",
-               "Please leave a message and I'll get back to you as soon as I can.", "At the tone, please record your message.",
+               "Please leave a message and I'll get back to you as soon as I can.",
+               "At the tone, please record your message.",
                "Leave a message after the beep.", "Leave a message.", "Text me instead, thanks.",
                "Please leave your name, number, and a brief message, and we will return your call.",
                "Record your message after the tone. When you are finished, hang up.",

@@ -144,12 +144,14 @@ def make_beep(rng, ast_beep=None, style=None, styles=None):
         shape = "sine" if rng.random() < 0.75 else "square"
         parts = []
         for i, (f, d) in enumerate(zip(fs, ds)):
-            parts.append(_tone([f], d, rng, shape, drift, jitter, attack if i == 0 else 0.003, release if i == k - 1 else 0.003))
+            parts.append(_tone([f], d, rng, shape, drift, jitter, attack if i == 0 else 0.003,
+                               release if i == k - 1 else 0.003))
             if i < k - 1 and gap:
                 parts.append(silence(gap))
         x = np.concatenate(parts)
         return Beep(x, len(x) / SR, fs, "seq2" if k == 2 else "seq3",
-                    f"seq{k} {'/'.join(f'{f:.1f}' for f in fs)}Hz {'+'.join(f'{d:.2f}' for d in ds)}s {shape} gap={gap*1000:.0f}ms {ar}{wob}")
+                    f"seq{k} {'/'.join(f'{f:.1f}' for f in fs)}Hz {'+'.join(f'{d:.2f}' for d in ds)}s {shape} "
+                    f"gap={gap*1000:.0f}ms {ar}{wob}")
 
     if style == "dual":
         while True:
@@ -183,7 +185,8 @@ def make_beep(rng, ast_beep=None, style=None, styles=None):
         else:
             ft = f * (1 + r) ** np.linspace(0, 1, n)
         x = np.sin(phase_from_freq(ft, rng.uniform(0, 6.3))) * ramp_env(n, attack, release)
-        return Beep(x, n / SR, [f, f * (1 + r)], "sweep", f"sweep {f:.1f}->{f*(1+r):.1f}Hz ({r*100:+.0f}%) {d:.2f}s {ar}")
+        return Beep(x, n / SR, [f, f * (1 + r)], "sweep",
+                    f"sweep {f:.1f}->{f*(1+r):.1f}Hz ({r*100:+.0f}%) {d:.2f}s {ar}")
 
     if style == "decay":
         f = log_uniform(rng, BEEP_LOW_HZ, BEEP_HIGH_HZ)
@@ -338,7 +341,8 @@ def sit_triplet(rng):
 
 
 def fax_cng(rng, total_s):
-    x, _ = cadence([1100 * (1 + rng.uniform(-0.005, 0.005))], [0.5, 3.0], total_s, rng, start_phase_s=rng.uniform(0, 3.5))
+    x, _ = cadence([1100 * (1 + rng.uniform(-0.005, 0.005))], [0.5, 3.0], total_s, rng,
+                   start_phase_s=rng.uniform(0, 3.5))
     return x, "fax CNG 1100 Hz .5/3"
 
 
