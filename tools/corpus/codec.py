@@ -46,6 +46,7 @@ FAMILIES = {
 }
 
 MAX_DELAY_S = 0.1  # the largest codec delay looked for (Opus look-ahead plus framing is well under this)
+DELAY_PROBE_S = 60.0  # how much of a long signal the delay is measured on
 FULL_SCALE = 32767.0
 
 
@@ -93,6 +94,24 @@ def roundtrip(x, name):
     if len(y) < len(x):
         y = np.concatenate([y, np.zeros(len(x) - len(y))])
     return y, lag
+
+
+def roundtrip_many(signals, name, gap_s=1.0):
+    """Several signals through codec `name` in one encoder and one decoder run (starting ffmpeg or sox per signal
+    costs more than coding it): they are joined with `gap_s` of silence between them, so that the codec settles
+    between calls, and cut apart again after the delay is removed. Returns ([y], delay in samples)."""
+    gap = np.zeros(int(round(gap_s * SR)))
+    parts, starts, at = [gap], [], len(gap)
+    for x in signals:
+        starts.append(at)
+        parts += [x, gap]
+        at += len(x) + len(gap)
+    joined = np.concatenate(parts)
+    y = _encode_decode(joined, name)
+    probe = min(len(joined), len(y), int(DELAY_PROBE_S * SR))
+    lag = delay_samples(joined[:probe], y[:probe])
+    y = np.concatenate([y[lag:], np.zeros(max(0, len(joined) - len(y) + lag))])
+    return [y[s:s + len(x)] for s, x in zip(starts, signals)], lag
 
 
 def pick(rng, families=None):

@@ -5,7 +5,8 @@
 
 Each call is decoded, passed through one codec setting drawn per call from --seed (codec.FAMILIES: AMR-NB
 4.75k-12.2k, GSM-FR, G.723.1, G.726 16-32k, Opus 6-12k, Speex), with the codec's delay measured and removed, and
-written with the same file name and G.711 law. The manifest is copied unchanged except `codec` (the codec, `+`,
+written with the same file name and G.711 law. The calls that drew the same setting go through the codec in one
+run, 1 s of silence apart (codec.roundtrip_many). The manifest is copied unchanged except `codec` (the codec, `+`,
 the G.711 law) and `notes` (the setting and the delay removed). At the end it measures, on the beep calls, how far
 the beep onset seen in the copy lies from the one seen in the source, and writes that to codec_chain.json.
 """
@@ -31,39 +32,34 @@ DEFAULT_SEED = 5151
 LAW_OF_TAG = {7: "ulaw", 6: "alaw"}
 
 
-def chain_one(job):
-    """One call through its codec; the result (row, codec, onset shift ms) is also kept in _rows/ so that a run that
-    was stopped can resume."""
-    row, src_dir, out_dir, seed, idx = job
-    done_path = os.path.join(out_dir, "_rows", f"{idx:06d}.json")
-    if os.path.exists(done_path):
-        with open(done_path) as f:
-            return tuple(json.load(f))
-    rng = np.random.default_rng([seed, idx])
-    name = codec.pick(rng)
-    tag, sr, x = read_g711(os.path.join(src_dir, row["file"]))
-    if sr != SR or tag not in LAW_OF_TAG:
-        raise ValueError(f"{row['file']}: not 8 kHz G.711 (format tag {tag}, {sr} Hz)")
-    y, lag = codec.roundtrip(x, name)
-    _, enc = g711_roundtrip(np.clip(y, -1.0, 1.0), LAW_OF_TAG[tag])
-    path = os.path.join(out_dir, row["file"])
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    write_g711_wav(path, enc, LAW_OF_TAG[tag])
-    out = dict(row)
-    out["codec"] = f"{name}+{row['codec']}"
-    out["notes"] = f"{row['notes']}; codec chain {name} before G.711 (delay {lag} samples removed)"
-    shift = None
-    if row.get("beep_onset_s") is not None:
-        f = float(row["beep_freqs_hz"][0])
-        a, _ = onset_offset(x, row["beep_onset_s"], row["beep_end_s"], f)
-        dec = read_g711(path)[2]
-        b, _ = onset_offset(dec, row["beep_onset_s"], row["beep_end_s"], f)
-        shift = round((b - a) * 1000.0, 1)
-    os.makedirs(os.path.dirname(done_path), exist_ok=True)
-    with open(done_path + ".tmp", "w") as f:
-        json.dump([out, name, shift], f, ensure_ascii=False)
-    os.replace(done_path + ".tmp", done_path)
-    return out, name, shift
+def chain_group(job):
+    """The calls that drew codec `name`, through it in one run; returns [(index, row, name, onset shift ms)]."""
+    name, items, src_dir, out_dir = job
+    signals, laws = [], []
+    for _idx, row in items:
+        tag, sr, x = read_g711(os.path.join(src_dir, row["file"]))
+        if sr != SR or tag not in LAW_OF_TAG:
+            raise ValueError(f"{row['file']}: not 8 kHz G.711 (format tag {tag}, {sr} Hz)")
+        signals.append(x)
+        laws.append(LAW_OF_TAG[tag])
+    coded, lag = codec.roundtrip_many(signals, name)
+    done = []
+    for (idx, row), x, y, law in zip(items, signals, coded, laws):
+        dec, enc = g711_roundtrip(np.clip(y, -1.0, 1.0), law)
+        path = os.path.join(out_dir, row["file"])
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        write_g711_wav(path, enc, law)
+        out = dict(row)
+        out["codec"] = f"{name}+{row['codec']}"
+        out["notes"] = f"{row['notes']}; codec chain {name} before G.711 (delay {lag} samples removed)"
+        shift = None
+        if row.get("beep_onset_s") is not None:
+            f = float(row["beep_freqs_hz"][0])
+            a, _ = onset_offset(x, row["beep_onset_s"], row["beep_end_s"], f)
+            b, _ = onset_offset(dec, row["beep_onset_s"], row["beep_end_s"], f)
+            shift = round((b - a) * 1000.0, 1)
+        done.append((idx, out, name, shift))
+    return done
 
 
 def main(argv=None):
@@ -78,9 +74,13 @@ def main(argv=None):
     with open(a.manifest) as f:
         rows = [json.loads(line) for line in f if line.strip()]
     os.makedirs(a.out, exist_ok=True)
-    jobs = [(r, src_dir, a.out, a.seed, i) for i, r in enumerate(rows)]
+    groups = {}
+    for i, r in enumerate(rows):
+        groups.setdefault(codec.pick(np.random.default_rng([a.seed, i])), []).append((i, r))
+    jobs = [(name, items, src_dir, a.out) for name, items in sorted(groups.items(), key=lambda kv: -len(kv[1]))]
     with mp.Pool(max(1, min(2, a.workers))) as p:
-        done = list(p.imap(chain_one, jobs, chunksize=4))
+        done = sorted((d for group in p.imap_unordered(chain_group, jobs) for d in group), key=lambda d: d[0])
+        done = [d[1:] for d in done]
     with open(os.path.join(a.out, "manifest.jsonl"), "w") as f:
         for r, _, _ in done:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
