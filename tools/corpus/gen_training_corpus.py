@@ -40,6 +40,7 @@ W = {}  # per-worker state
 # The wider material's settings (--wide, --codec-share, --shift-share, --room-share), set per worker. Empty (the
 # default) gives the first corpus's audio, bit for bit: every draw below that serves them sits behind a test of AUG.
 AUG = {}
+FALLBACK_RINGBACK_S = 6.0  # ringback call: how long it rings when dialling alone outran the drawn length
 WIDE_BEEP_REL_DB = (-16.0, 16.0)  # beep level relative to the greeting, --wide
 MONOTONE_GREETING_SHARE = 0.15  # --wide: greetings by a monotone IVR voice
 ESPEAK_VOWEL_SHARE = 0.5  # --wide: sustained vowels from espeak voices rather than the glottal-pulse synthesiser
@@ -600,7 +601,10 @@ def call_tone(S, rng, kind, notes):
             tl.add(lvl(y, -3))
             tl.pause(float(rng.uniform(1, 3)))
             notes.append(f"{d}; dialing {dd}")
-        x, d, _ = T.ringback(rng, float(rng.uniform(8, 38)) - tl.t(), start_phase=False)
+        ring_s = float(rng.uniform(8, 38)) - tl.t()
+        if ring_s <= 0:  # a long dial tone and number ran past the drawn call length: ring on for a while anyway
+            ring_s = FALLBACK_RINGBACK_S
+        x, d, _ = T.ringback(rng, ring_s, start_phase=False)
         tl.add(lvl(x, 0))
         notes.insert(0, d)
     elif kind == "busy":
