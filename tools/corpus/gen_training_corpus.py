@@ -134,7 +134,10 @@ def pick_voice_shift(rng):
 def shift_speech(x, effects):
     if not effects:
         return x
-    y = sox_pipe(x * 0.5, effects) * 2.0
+    try:
+        y = sox_pipe(x * 0.5, effects) * 2.0
+    except subprocess.CalledProcessError:
+        return x  # sox 14.4 can crash in `speed` + `pitch` on some short inputs; that utterance stays as it was
     return y / max(active_rms(y), 1e-9) * active_rms(x)
 
 
