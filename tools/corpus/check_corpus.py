@@ -79,8 +79,8 @@ def main():
         if r["kind"] != "machine_beep" or checked >= a.n:
             continue
         notes = r["notes"]
-        if any(s in notes for s in ("beep sweep", "beep decay")):
-            continue  # sweeps leave the band; decays have no clear -12 dB end
+        if any(s in notes for s in ("beep sweep", "beep decay", "beep glide", "beep pluck", "beep tremolo")):
+            continue  # sweeps and glides leave the band; decays, plucks and tremolos have no clear -20 dB edge
         _, _, x = read_g711(os.path.join(a.root, r["file"]))
         f = r["beep_freqs_hz"][0]
         on, end = onset_offset(x, r["beep_onset_s"], r["beep_end_s"], f)
@@ -107,6 +107,8 @@ def main():
         print(f"SNR from post-beep noise tail minus manifest snr_db: median {np.median(snr_err):+.2f} dB, "
               f"max |.| {np.max(np.abs(snr_err)):.2f} dB (n={len(snr_err)})")
     # clips: format, durations, level spread
+    if not os.path.exists(os.path.join(a.root, "clips", "labels.csv")):
+        return 1 if bad > 0.05 * max(checked, 1) else 0
     lab = list(csv.DictReader(open(os.path.join(a.root, "clips", "labels.csv"))))
     lv = {}
     for i, c in enumerate(lab):

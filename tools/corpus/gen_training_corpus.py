@@ -14,6 +14,7 @@ import csv
 import json
 import multiprocessing as mp
 import os
+import subprocess
 import sys
 import time
 import warnings
@@ -23,6 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
 
+import codec  # noqa: E402
 import sources  # noqa: E402
 import tones as T  # noqa: E402
 from synth import (SR, active_rms, bandpass, channel, colored_noise, g711_roundtrip,  # noqa: E402
@@ -35,15 +37,29 @@ TAG = {k: i for i, k in enumerate(LABELS + ["call"])}
 REF = 0.1  # working active-RMS of speech before the channel sets the real level
 
 W = {}  # per-worker state
+# The wider material's settings (--wide, --codec-share, --shift-share, --room-share), set per worker. Empty (the
+# default) gives the first corpus's audio, bit for bit: every draw below that serves them sits behind a test of AUG.
+AUG = {}
+FALLBACK_RINGBACK_S = 6.0  # ringback call: how long it rings when dialling alone outran the drawn length
+WIDE_BEEP_REL_DB = (-16.0, 16.0)  # beep level relative to the greeting, --wide
+MONOTONE_GREETING_SHARE = 0.15  # --wide: greetings by a monotone IVR voice
+ESPEAK_VOWEL_SHARE = 0.5  # --wide: sustained vowels from espeak voices rather than the glottal-pulse synthesiser
 
 
-def init_worker(meta):
-    S = sources.Sources(meta)
+def init_worker(meta, aug=None):
+    AUG.clear()
+    AUG.update(aug or {})
+    music = sources.load_music(sources.TRAIN_MUSIC_PACKAGES, AUG["music_cache"]) if AUG.get("wide") else {}
+    S = sources.Sources(meta, {k: x.astype(np.float32) for k, x in music.items()})  # 41 tracks: half the memory
     S.ast_beep = T.load_ast_beep(os.path.join(sources.AST_DIR, "beep.wav"))
     by_voice = {}
     for x, d in S.speech["greet"]:
         by_voice.setdefault(d.split()[0], []).append((x, d))
     S.greet_by_voice = by_voice
+    mono = {}
+    for x, d in S.speech["mono"]:
+        mono.setdefault(d.split()[0] + " monotone", []).append((x, d))
+    S.mono_by_voice = mono
     hv = {}
     for x, d in S.speech["human"]:
         hv.setdefault(d.split()[0], []).append((x, d))
@@ -58,12 +74,91 @@ def lvl(x, rel_db):
 
 
 def pick_channel(rng):
+    if AUG.get("wide"):
+        return pick_channel_wide(rng)
     noise = str(rng.choice(["white", "pink", "brown", "babble"], p=[0.3, 0.3, 0.2, 0.2]))
     snr = round(float(rng.uniform(10, 40)), 1)
     level = float(rng.uniform(-34, -12))
     law = "ulaw" if rng.random() < 0.5 else "alaw"
     loss = float(rng.uniform(0.01, 0.03)) if rng.random() < 1 / 3 else 0.0
     return noise, snr, level, law, loss
+
+
+def pick_channel_wide(rng):
+    """--wide: levels -40...-8 dBFS, SNR 6-45 dB, up to 5 % frames lost."""
+    noise = str(rng.choice(["white", "pink", "brown", "babble"], p=[0.25, 0.3, 0.2, 0.25]))
+    snr = round(float(rng.uniform(6, 45)), 1)
+    level = float(rng.uniform(-40, -8))
+    law = "ulaw" if rng.random() < 0.5 else "alaw"
+    loss = float(rng.uniform(0.005, 0.05)) if rng.random() < 0.4 else 0.0
+    return noise, snr, level, law, loss
+
+
+def aug_codec(rng):
+    """--codec-share: the codec (codec.CODECS name) this item passes through before G.711, or None."""
+    share = AUG.get("codec_share", 0.0)
+    return codec.pick(rng) if share and rng.random() < share else None
+
+
+def sox_pipe(x, effects):
+    """x (8 kHz float) through sox effects; the output may differ in length (tempo)."""
+    raw = ["-t", "raw", "-r", str(SR), "-e", "signed", "-b", "16", "-c", "1"]
+    pcm = np.clip(np.round(x * 32767), -32768, 32767).astype("<i2").tobytes()
+    out = subprocess.run(["sox", "-R", "-D"] + raw + ["-"] + raw + ["-"] + effects + ["rate", str(SR)], input=pcm,
+                         check=True, capture_output=True).stdout
+    return np.frombuffer(out, "<i2").astype(np.float64) / 32768.0
+
+
+def pick_voice_shift(rng):
+    """--shift-share: sox effects that change a recorded voice (pitch, tempo, formants), or None; with a note."""
+    share = AUG.get("shift_share", 0.0)
+    if not share or rng.random() >= share:
+        return None, ""
+    mode = str(rng.choice(["pitch", "tempo", "formant", "all"]))
+    eff, note = [], []
+    if mode in ("formant", "all"):  # resample (moves pitch and formants), then put the pitch back
+        r = float(rng.uniform(0.85, 1.18))
+        eff += ["speed", f"{r:.3f}", "pitch", f"{-1200 * np.log2(r):.0f}"]
+        note.append(f"formants x{r:.2f}")
+    if mode in ("pitch", "all"):
+        c = float(rng.uniform(-500, 500))
+        eff += ["pitch", f"{c:.0f}"]
+        note.append(f"pitch {c:+.0f} cents")
+    if mode in ("tempo", "all"):
+        t = float(rng.uniform(0.8, 1.25))
+        eff += ["tempo", "-s", f"{t:.2f}"]
+        note.append(f"tempo x{t:.2f}")
+    return eff, "voice shift " + ", ".join(note)
+
+
+def shift_speech(x, effects):
+    if not effects:
+        return x
+    try:
+        y = sox_pipe(x * 0.5, effects) * 2.0
+    except subprocess.CalledProcessError:
+        return x  # sox 14.4 can crash in `speed` + `pitch` on some short inputs; that utterance stays as it was
+    return y / max(active_rms(y), 1e-9) * active_rms(x)
+
+
+def room_handset(x, rng):
+    """--room-share: a handset or speakerphone response (sox equalizer, band edges) and sometimes a small room's
+    reverb. Returns (x, note or None); zero pre-delay, so a beep's onset stays where it was."""
+    share = AUG.get("room_share", 0.0)
+    if not share or rng.random() >= share:
+        return x, None
+    f, q, g = float(rng.uniform(500, 3000)), float(rng.uniform(0.5, 2.5)), float(rng.uniform(-8, 10))
+    hp, lp = float(rng.uniform(150, 500)), float(rng.uniform(2700, 3700))
+    eff = ["equalizer", f"{f:.0f}", f"{q:.1f}q", f"{g:.1f}", "highpass", f"{hp:.0f}", "lowpass", f"{lp:.0f}"]
+    note = f"handset eq {f:.0f}Hz {g:+.0f}dB band {hp:.0f}-{lp:.0f}Hz"
+    if rng.random() < 0.5:
+        rev, room = float(rng.uniform(10, 50)), float(rng.uniform(5, 40))
+        eff += ["reverb", f"{rev:.0f}", "50", f"{room:.0f}", "100", "0", "-6"]
+        note += f" room reverb {rev:.0f}%/{room:.0f}%"
+    y = sox_pipe(x * 0.25, eff)[: len(x)] * 4.0
+    if len(y) < len(x):
+        y = np.concatenate([y, np.zeros(len(x) - len(y))])
+    return y, note
 
 
 def noise_signal(S, rng, kind, n):
@@ -104,14 +199,24 @@ def window(x, L, rng, min_active_s, tries=25):
 # clips
 
 
+def aug_beep(S, rng):
+    """A beep: the wider styles under --wide."""
+    return T.make_beep(rng, S.ast_beep, styles=T.BEEP_STYLES_WIDE if AUG.get("wide") else None)
+
+
+def beep_rel_db(rng):
+    """A beep's level relative to the greeting (dB): a wider range under --wide."""
+    return float(rng.uniform(*WIDE_BEEP_REL_DB)) if AUG.get("wide") else float(rng.uniform(-14, 16))
+
+
 def clip_beep(S, rng):
-    b = T.make_beep(rng, S.ast_beep)
+    b = aug_beep(S, rng)
     bd = len(b.x) / SR
     L = float(rng.uniform(max(0.3, bd + 0.05), 2.0)) if bd + 0.05 < 2.0 else bd
     pre = float(rng.uniform(0, L - bd))
     n = int(round(L * SR))
     x = np.zeros(n)
-    rel = float(rng.uniform(-14, 16))  # beep vs. greeting level
+    rel = beep_rel_db(rng)  # beep vs. greeting level
     s0 = int(round(pre * SR))
     x[s0:s0 + len(b.x)] += lvl(b.x, rel)[: n - s0]
     ctx = ""
@@ -127,13 +232,17 @@ def clip_beep(S, rng):
         r = float(rng.uniform(-25, -12))
         x += lvl(mu, r)
         ctx += f"; music bed {tr} {r:.0f}dB"
-    src = f"beep {b.desc} [{', '.join(f'{f:.1f}' for f in b.freqs)}] at {pre:.3f}-{pre + b.end_s:.3f}s rel{rel:+.1f}dB{ctx}"
+    freqs = ", ".join(f"{f:.1f}" for f in b.freqs)
+    src = f"beep {b.desc} [{freqs}] at {pre:.3f}-{pre + b.end_s:.3f}s rel{rel:+.1f}dB{ctx}"
     return x, src
 
 
 def clip_speech(S, rng):
     L = float(rng.uniform(0.3, 2.0))
     sp, d = S.any_speech(rng)
+    eff, shift_note = pick_voice_shift(rng)
+    if eff:
+        sp, d = shift_speech(sp, eff), f"{d} {shift_note}"
     x, off = window(sp, L, rng, min(0.6 * L, 0.8 * active_seconds(sp)))
     src = f"speech {d} @{off:.2f}s"
     if rng.random() < 0.12:
@@ -169,10 +278,19 @@ def tone_signal(S, rng, kind):
     if kind == "note":
         return S.held_note(rng)
     if kind == "vowel":
-        return T.voice(rng)
+        return espeak_or_synthetic_vowel(S, rng)
     if kind == "milliwatt":
         return T.milliwatt(rng, 3.0)
     raise ValueError(kind)
+
+
+def espeak_or_synthetic_vowel(S, rng):
+    """A sustained vowel or hum; under --wide, half of them come from espeak voices (sustained phonemes and
+    monotone IVR lines)."""
+    if AUG.get("wide") and S.speech["vowel"] and rng.random() < ESPEAK_VOWEL_SHARE:
+        x, d = S.espeak(rng, "vowel" if rng.random() < 0.6 else "mono")
+        return x, "espeak " + d
+    return T.voice(rng)
 
 
 def clip_tone(S, rng):
@@ -203,7 +321,8 @@ def clip_noise(S, rng, n):
     elif kind == "hum":
         f = float(rng.choice([50.0, 60.0]))
         t = np.arange(n) / SR
-        x = sum(rng.uniform(0.2, 1.0) / k * np.sin(2 * np.pi * f * k * t + rng.uniform(0, 6.3)) for k in range(1, 40, 2))
+        x = sum(rng.uniform(0.2, 1.0) / k * np.sin(2 * np.pi * f * k * t + rng.uniform(0, 6.3))
+                for k in range(1, 40, 2))
         x = x + 0.3 * colored_noise(n, "pink", rng)
     elif kind == "clicks":
         x = 0.2 * colored_noise(n, "white", rng)
@@ -223,6 +342,7 @@ def make_clip(job):
     S = W["S"]
     rng = np.random.default_rng([seed, TAG[label], idx])
     noise, snr, level, law, loss = pick_channel(rng)
+    cname = None
     if label == "noise":
         n = int(round(float(rng.uniform(0.3, 2.0)) * SR))
         x, src, _ = clip_noise(S, rng, n)
@@ -233,14 +353,21 @@ def make_clip(job):
         snr_s = ""
     else:
         x, src = {"beep": clip_beep, "speech": clip_speech, "tone": clip_tone, "music": clip_music}[label](S, rng)
-        y, _, level = channel(x, rng, noise_signal(S, rng, noise, len(x)), level, snr, law, loss)
-        src += f"; noise={noise} level={level:.1f}dBFS"
+        nz = noise_signal(S, rng, noise, len(x))
+        x, room_note = room_handset(x, rng)
+        cname = aug_codec(rng)
+        cfn = (lambda sig: codec.roundtrip(sig, cname)[0]) if cname else None
+        y, _, level = channel(x, rng, nz, level, snr, law, loss, cfn)
+        src += (f"; {room_note}" if room_note else "") + f"; noise={noise} level={level:.1f}dBFS"
+        if cname:
+            src += f" codec={cname}"
         snr_s = f"{snr:.1f}"
     if loss:
         src += f" plc_loss={loss * 100:.1f}%"
     rel = f"{label}/{label}-{idx:05d}.wav"
     write_pcm16_wav(os.path.join(out, "clips", rel), y)
-    return [rel, label, f"{len(y) / SR:.3f}", src, snr_s, codec_name(law)]
+    return [rel, label, f"{len(y) / SR:.3f}", src, snr_s,
+            (cname + "+" if label != "noise" and cname else "") + codec_name(law)]
 
 
 # ==========================================================================
@@ -286,7 +413,11 @@ def add_ringback(tl, rng, notes, n_cycles=None, region=None, suffix=" before ans
 
 
 def greeting_voice(S, rng):
-    """An espeak voice drawn at random, and its greetings."""
+    """An espeak voice drawn at random, and its greetings (under --wide sometimes a monotone IVR voice's)."""
+    if AUG.get("wide") and S.mono_by_voice and rng.random() < MONOTONE_GREETING_SHARE:
+        voices = sorted(S.mono_by_voice)
+        v = voices[int(rng.integers(len(voices)))]
+        return v, S.mono_by_voice[v]
     voices = sorted(S.greet_by_voice)
     v = voices[int(rng.integers(len(voices)))]
     return v, S.greet_by_voice[v]
@@ -360,6 +491,9 @@ def call_machine(S, rng, notes, with_beep, short_share=0.0):
         g, gd = short_greeting(S, rng)
     else:
         g, gd = greeting(S, rng, float(rng.uniform(2, 12)))
+    eff, shift_note = pick_voice_shift(rng)
+    if eff:
+        g, gd = shift_speech(g, eff), f"{gd} ({shift_note})"
     g0 = tl.add(g)
     notes.insert(0, f"greeting {gd} {len(g) / SR:.1f}s" + ("" if with_beep else " no beep"))
     if rng.random() < 0.15:
@@ -367,36 +501,53 @@ def call_machine(S, rng, notes, with_beep, short_share=0.0):
         r = float(rng.uniform(-22, -8))
         tl.overlay(g0, lvl(mu, r))
         notes.append(f"greeting music bed {tr} {r:.0f}dB")
-    beep = None
     if with_beep:
-        tl.pause(float(rng.uniform(0, 1.5)))
-        b = T.make_beep(rng, S.ast_beep)
-        rel = float(rng.uniform(-14, 16))
-        on = tl.add(lvl(b.x, rel))
-        beep = (on, on + b.end_s, b.freqs)
-        notes.insert(1, f"beep {b.style} {rel:+.1f}dB rel speech ({b.desc})")
-        tl.pause(float(rng.uniform(2, 6)))
+        return tl, add_beep(tl, rng, notes, lambda r: (aug_beep(S, r), beep_rel_db(r)))
+
+    def mailbox_full(tl, rng, notes):
+        tl.add(S.ast["vm-mailboxfull"] if "vm-mailboxfull" in S.ast else S.ast_prompt(rng)[0])
+        notes.append("then mailbox-full prompt")
+
+    def busy_after(rng):
+        x, d = T.busy(rng, float(rng.uniform(2, 6)), "reorder_US" if rng.random() < 0.5 else None)
+        return x, f"then {d}"
+
+    add_nobeep_ending(tl, rng, g, notes, mailbox_full, busy_after)
+    return tl, None
+
+
+def add_beep(tl, rng, notes, make, gap_s=(0.0, 1.5)):
+    """After a greeting: a pause, the beep from `make(rng)` -> (Beep, level in dB relative to the greeting), 2-6 s of
+    quiet. Returns (onset s, end s, frequencies Hz)."""
+    tl.pause(float(rng.uniform(*gap_s)))
+    b, rel = make(rng)
+    on = tl.add(lvl(b.x, rel))
+    notes.insert(1, f"beep {b.style} {rel:+.1f}dB rel speech ({b.desc})")
+    tl.pause(float(rng.uniform(2, 6)))
+    return on, on + b.end_s, b.freqs
+
+
+def add_nobeep_ending(tl, rng, g, notes, prompt, busy_tone, repeat_below=0.7):
+    """How a greeting without a beep ends: silence (40 %), the greeting again (up to `repeat_below`), a prompt
+    (`prompt(tl, rng, notes)` adds it, up to 85 %) or a busy tone (`busy_tone(rng)` -> (signal, note))."""
+    r = rng.random()
+    if r < 0.4:
+        tl.pause(float(rng.uniform(2, 8)))
+        notes.append("then silence/hang-up")
+    elif r < repeat_below:
+        tl.pause(float(rng.uniform(1, 3)))
+        tl.add(g)
+        tl.pause(float(rng.uniform(0.5, 3)))
+        notes.append("greeting repeats")
+    elif r < 0.85:
+        tl.pause(float(rng.uniform(0.3, 1.0)))
+        prompt(tl, rng, notes)
+        tl.pause(float(rng.uniform(1, 4)))
     else:
-        r = rng.random()
-        if r < 0.4:
-            tl.pause(float(rng.uniform(2, 8)))
-            notes.append("then silence/hang-up")
-        elif r < 0.7:
-            tl.pause(float(rng.uniform(1, 3)))
-            tl.add(g)
-            tl.pause(float(rng.uniform(0.5, 3)))
-            notes.append("greeting repeats")
-        elif r < 0.85:
-            tl.pause(float(rng.uniform(0.3, 1.0)))
-            tl.add(S.ast["vm-mailboxfull"] if "vm-mailboxfull" in S.ast else S.ast_prompt(rng)[0])
-            tl.pause(float(rng.uniform(1, 4)))
-            notes.append("then mailbox-full prompt")
-        else:
-            tl.pause(float(rng.uniform(0.5, 2)))
-            x, d = T.busy(rng, float(rng.uniform(2, 6)), "reorder_US" if rng.random() < 0.5 else None)
-            tl.add(lvl(x, float(rng.uniform(-8, 0))))
-            notes.append(f"then {d}")
-    return tl, beep
+        tl.pause(float(rng.uniform(0.5, 2)))
+        x, note = busy_tone(rng)
+        tl.add(lvl(x, float(rng.uniform(-8, 0))))
+        notes.append(note)
 
 
 def call_human(S, rng, notes):
@@ -409,6 +560,9 @@ def call_human(S, rng, notes):
     pool = S.human_by_voice[v]
     use_ast = rng.random() < 0.15
     notes.insert(0, "human " + ("ast:hello" if use_ast else v))
+    eff, shift_note = pick_voice_shift(rng)
+    if eff:
+        notes.insert(1, shift_note)
     target = float(rng.uniform(8, 25))
     t_answer = tl.t()
     cw = rng.random() < 0.08
@@ -418,6 +572,7 @@ def call_human(S, rng, notes):
             x = S.ast["hello"] if (first or rng.random() < 0.6) else S.ast_prompt(rng)[0]
         else:
             x = pool[int(rng.integers(len(pool)))][0]
+        x = shift_speech(x, eff)
         tl.add(x * 10 ** (float(rng.uniform(-4, 4)) / 20))
         first = False
         gap = float(rng.uniform(0.8, 3.5))
@@ -449,7 +604,10 @@ def call_tone(S, rng, kind, notes):
             tl.add(lvl(y, -3))
             tl.pause(float(rng.uniform(1, 3)))
             notes.append(f"{d}; dialing {dd}")
-        x, d, _ = T.ringback(rng, float(rng.uniform(8, 38)) - tl.t(), start_phase=False)
+        ring_s = float(rng.uniform(8, 38)) - tl.t()
+        if ring_s <= 0:  # a long dial tone and number ran past the drawn call length: ring on for a while anyway
+            ring_s = FALLBACK_RINGBACK_S
+        x, d, _ = T.ringback(rng, ring_s, start_phase=False)
         tl.add(lvl(x, 0))
         notes.insert(0, d)
     elif kind == "busy":
@@ -487,25 +645,10 @@ def call_tone(S, rng, kind, notes):
             ad = "ast:" + ad
         else:
             ann, ad = S.espeak(rng, "misc")
-        rel = float(rng.uniform(-6, 0))
-        for _ in range(reps):
-            tl.add(lvl(x, rel))
-            tl.pause(float(rng.uniform(0.1, 0.6)))
-            tl.add(ann)
-            tl.pause(float(rng.uniform(0.5, 2.0)))
+        add_sit_announcements(tl, rng, x, float(rng.uniform(-6, 0)), ann, reps)
         notes.insert(0, f"{d} x{reps} + announcement {ad}")
     elif kind == "fax":
-        if rng.random() < 0.5:
-            x, d = T.fax_cng(rng, target)
-            tl.add(lvl(x, 0))
-        else:
-            d = None
-            while tl.t() < target:
-                x, dd = T.fax_ced(rng)
-                d = d or dd
-                tl.add(lvl(x, 0))
-                tl.pause(float(rng.uniform(1, 3)))
-        notes.insert(0, d)
+        notes.insert(0, add_fax(tl, rng, target))
     elif kind == "moh":
         mu, tr, st = S.music(rng, target)
         tl.add(lvl(mu, 0))
@@ -525,7 +668,7 @@ def call_tone(S, rng, kind, notes):
     elif kind == "vowel":
         ds = []
         while tl.t() < target:
-            y, d = T.voice(rng)
+            y, d = espeak_or_synthetic_vowel(S, rng)
             tl.add(lvl(y, float(rng.uniform(-4, 2))))
             tl.pause(float(rng.uniform(0.2, 2.0)))
             ds.append(d)
@@ -536,6 +679,30 @@ def call_tone(S, rng, kind, notes):
                 ds.append("speech " + sd)
         notes.insert(0, "synthetic sustained vowels/hums " + ", ".join(ds[:5]) + ("..." if len(ds) > 5 else ""))
     return tl
+
+
+def add_sit_announcements(tl, rng, sit, rel, ann, reps):
+    """`reps` times: the SIT triplet at `rel` dB, then the announcement."""
+    for _ in range(reps):
+        tl.add(lvl(sit, rel))
+        tl.pause(float(rng.uniform(0.1, 0.6)))
+        tl.add(ann)
+        tl.pause(float(rng.uniform(0.5, 2.0)))
+
+
+def add_fax(tl, rng, target):
+    """A fax machine answering: CNG for `target` s, or CED (+ V.21) bursts; returns the note."""
+    if rng.random() < 0.5:
+        x, d = T.fax_cng(rng, target)
+        tl.add(lvl(x, 0))
+        return d
+    d = None
+    while tl.t() < target:
+        x, dd = T.fax_ced(rng)
+        d = d or dd
+        tl.add(lvl(x, 0))
+        tl.pause(float(rng.uniform(1, 3)))
+    return d
 
 
 def make_call(job):
@@ -549,6 +716,16 @@ def make_call(job):
         tl = call_human(S, rng, notes)
     else:
         tl = call_tone(S, rng, kind, notes)
+    return finish_call(S, rng, tl, kind, beep, notes, f"train-{idx:04d}", out, pre_channel=room_handset,
+                       codec_pick=aug_codec)
+
+
+def finish_call(S, rng, tl, kind, beep, notes, cid, out, pick=pick_channel, noise_fn=noise_signal, pre_channel=None,
+                codec_pick=None):
+    """Render a call's timeline to 8-40 s, pass it through the channel, write its G.711 WAV and return its manifest
+    row. `pick` and `noise_fn` choose the channel and its noise; `pre_channel(x, rng)` (optional) transforms the
+    rendered audio first and returns (x, note); `codec_pick(rng)` (optional) names the codec.CODECS entry the call
+    passes through before G.711, or None."""
     # 8-40 s: pad with leading silence, trim tail (never into a beep)
     dur = tl.t()
     lead = float(rng.uniform(0, 0.5))
@@ -558,14 +735,21 @@ def make_call(job):
     maxn = 40 * SR
     if len(x) > maxn:
         x = x[:maxn] * ramp_env(maxn, 0, 0.02)
-    noise, snr, level, law, loss = pick_channel(rng)
-    y, enc, level = channel(x, rng, noise_signal(S, rng, noise, len(x)), level, snr, law, loss)
+    noise, snr, level, law, loss = pick(rng)
+    nz = noise_fn(S, rng, noise, len(x))
+    if pre_channel is not None:
+        x, note = pre_channel(x, rng)
+        if note:
+            notes.append(note)
+    codec_name_pre = codec_pick(rng) if codec_pick else None
+    codec_fn = (lambda sig: codec.roundtrip(sig, codec_name_pre)[0]) if codec_name_pre else None
+    y, enc, level = channel(x, rng, nz, level, snr, law, loss, codec_fn)
     notes.append(f"noise={noise} level={level:.1f}dBFS" + (f" plc_loss={loss * 100:.1f}%" if loss else ""))
-    cid = f"train-{idx:04d}"
     write_g711_wav(os.path.join(out, "calls", cid + ".wav"), enc, law)
     row = {"id": cid, "file": f"calls/{cid}.wav", "kind": kind,
            "beep_onset_s": None, "beep_end_s": None, "beep_freqs_hz": None,
-           "snr_db": snr, "codec": codec_name(law), "notes": "; ".join(notes),
+           "snr_db": snr, "codec": (codec_name_pre + "+" if codec_name_pre else "") + codec_name(law),
+           "notes": "; ".join(notes),
            "duration_s": round(len(y) / SR, 3), "encoding": "mulaw" if law == "ulaw" else "alaw"}
     if beep:
         row["beep_onset_s"] = round(beep[0] + lead, 4)
@@ -600,22 +784,42 @@ def main(argv=None):
     ap.add_argument("--calls", type=int, default=600)
     ap.add_argument("--short-greetings", type=float, default=0.0, metavar="SHARE",
                     help="share (0-1) of voicemail calls whose greeting is one short utterance of 1-4 s")
+    ap.add_argument("--wide", action="store_true",
+                    help="the wider material: the TRAIN_*_AUG espeak languages and variants (native lines, monotone "
+                         "IVR voices, sustained vowels), the TRAIN_MUSIC_PACKAGES music, more beep styles "
+                         "(tones.BEEP_STYLES_WIDE) at -16...+16 dB, levels -40...-8 dBFS, SNR 6-45 dB")
+    ap.add_argument("--codec-share", type=float, default=0.0, metavar="SHARE",
+                    help="share (0-1) of clips and calls passed through a mobile/VoIP codec (codec.py) before G.711")
+    ap.add_argument("--shift-share", type=float, default=0.0, metavar="SHARE",
+                    help="share (0-1) of speech clips, greetings and answerers with pitch, tempo or formant shifts")
+    ap.add_argument("--room-share", type=float, default=0.0, metavar="SHARE",
+                    help="share (0-1) of clips and calls through a handset response and sometimes a room's reverb")
     a = ap.parse_args(argv)
-    if not 0 <= a.short_greetings <= 1:
-        ap.error("--short-greetings is a share, in 0...1")
+    for name in ("short_greetings", "codec_share", "shift_share", "room_share"):
+        if not 0 <= getattr(a, name) <= 1:
+            ap.error(f"--{name.replace('_', '-')} is a share, in 0...1")
+    sources.check_split()
+    aug = {}
+    if a.wide or a.codec_share or a.shift_share or a.room_share:
+        aug = {"wide": a.wide, "codec_share": a.codec_share, "shift_share": a.shift_share,
+               "room_share": a.room_share}
+    if a.wide:
+        aug["music_cache"] = os.path.join(a.out, "_cache", "music")
+        for _pkg, path in sources.music_files(sources.TRAIN_MUSIC_PACKAGES):  # decode here; workers read the cache
+            sources.decode_music(path, aug["music_cache"])
     workers = max(1, min(2, a.workers))
     t0 = time.time()
     for d in ["calls"] + [f"clips/{lab}" for lab in LABELS]:
         os.makedirs(os.path.join(a.out, d), exist_ok=True)
 
     with mp.Pool(workers) as p:
-        meta = sources.build_espeak_pool(os.path.join(a.out, "_cache", "espeak"), a.seed, p.imap)
+        meta = sources.build_espeak_pool(os.path.join(a.out, "_cache", "espeak"), a.seed, p.imap, a.wide)
     print(f"espeak pool: {len(meta)} utterances ({time.time() - t0:.0f}s)", flush=True)
 
     clip_jobs = [(lab, i, a.seed, a.out) for lab in LABELS for i in range(getattr(a, lab))]
     kinds = call_kinds(a.calls, np.random.default_rng([a.seed, 99]))
     call_jobs = [(k, i, a.seed, a.out, a.short_greetings) for i, k in enumerate(kinds)]
-    with mp.Pool(workers, initializer=init_worker, initargs=(meta,)) as p:
+    with mp.Pool(workers, initializer=init_worker, initargs=(meta, aug)) as p:
         rows = list(p.imap(make_clip, clip_jobs, chunksize=16))
         with open(os.path.join(a.out, "clips", "labels.csv"), "w", newline="") as f:
             w = csv.writer(f)

@@ -3,8 +3,9 @@
 
 The generator files sustained vowels, hums and held musical notes under `tone` (tones that are not beeps). The
 detector's classifier must tell those apart from beeps and network tones, so they get their own labels here:
-vowels and hums become `voice`, held notes become `music`; DTMF, ringback, busy, SIT, fax, dial, call-waiting and
-milliwatt tones stay `tone`.
+vowels and hums (synthetic, or espeak's sustained vowels and monotone IVR lines under --wide, `tone espeak ...`)
+become `voice`, held notes become `music`; DTMF, ringback, busy, SIT, fax, dial, call-waiting and milliwatt tones
+stay `tone`.
 
 Usage: python3 tools/corpus/relabel_clips.py train-data/clips
 """
@@ -25,7 +26,7 @@ def main() -> None:
             label = row["label"]
             if label == "tone":
                 kind = row["source"].split()[1] if len(row["source"].split()) > 1 else ""
-                if kind in ("vowel", "hum"):
+                if kind in ("vowel", "hum", "espeak"):
                     label = "voice"
                 elif kind == "held":
                     label = "music"

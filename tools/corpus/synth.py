@@ -187,11 +187,13 @@ def frame_loss(x, frac, rng, frame=160):
     return x
 
 
-def channel(clean, rng, noise_sig, level_dbfs, snr_db, law, loss_frac):
+def channel(clean, rng, noise_sig, level_dbfs, snr_db, law, loss_frac, codec_fn=None):
     """Band-limit, set level, add band-limited noise at `snr_db` below the
     signal's active level, drop frames, G.711 round trip.
 
     `noise_sig` is unit-RMS noise of the same length (or None for none).
+    `codec_fn(x)` (optional) is a mobile/VoIP codec the noisy signal passes
+    through before the network drops frames and G.711 codes it.
     Returns (decoded float signal, encoded bytes, signal level in dBFS).
     """
     x = bandpass(clean)
@@ -204,6 +206,8 @@ def channel(clean, rng, noise_sig, level_dbfs, snr_db, law, loss_frac):
     if peak > 0.99:  # rare: loud beep over a loud greeting; keep it linear
         x = x * (0.99 / peak)
         level_dbfs += db(0.99 / peak)
+    if codec_fn is not None:
+        x = np.clip(codec_fn(x), -1.0, 1.0)
     if loss_frac > 0:
         x = frame_loss(x, loss_frac, rng)
     dec, enc = g711_roundtrip(x, law)

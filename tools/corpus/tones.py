@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import signal as sps
 
+import codec
 from synth import SR, cadence, freq_track, multi_sine, phase_from_freq, ramp_env, silence
 
 DTMF_LOW = [697.0, 770.0, 852.0, 941.0]
@@ -94,9 +95,21 @@ BEEP_STYLES = [  # (style, weight)
 ]
 
 
-def make_beep(rng, ast_beep=None, style=None):
+# The wider mix (gen_training_corpus.py --wide): every style above plus short beeps, strong beeps with a faint tail,
+# 10-40 % glides, low tones and beeps coded through a mobile codec, as the field sends them.
+BEEP_STYLES_WIDE = [
+    ("sine", 0.16), ("harmonic", 0.12), ("seq2", 0.10), ("dual", 0.06), ("double", 0.10), ("sweep", 0.05),
+    ("decay", 0.07), ("ast", 0.02), ("short", 0.09), ("tail", 0.07), ("glide", 0.06), ("low", 0.05), ("coded", 0.05),
+]
+SHORT_BEEP_S = (0.15, 0.25)
+LOW_BEEP_HIGH_HZ = 500.0
+CODED_BEEP_CODECS = ["gsm_fr", "amr_nb_5.9k", "amr_nb_7.4k", "amr_nb_12.2k", "g723_1"]
+
+
+def make_beep(rng, ast_beep=None, style=None, styles=None):
+    """One beep of `style`, or drawn from `styles` (default BEEP_STYLES)."""
     if style is None:
-        names, w = zip(*BEEP_STYLES)
+        names, w = zip(*(styles or BEEP_STYLES))
         if ast_beep is None:
             w = list(w[:-1]) + [0.0]
         style = str(rng.choice(names, p=np.array(w) / sum(w)))
@@ -131,12 +144,14 @@ def make_beep(rng, ast_beep=None, style=None):
         shape = "sine" if rng.random() < 0.75 else "square"
         parts = []
         for i, (f, d) in enumerate(zip(fs, ds)):
-            parts.append(_tone([f], d, rng, shape, drift, jitter, attack if i == 0 else 0.003, release if i == k - 1 else 0.003))
+            parts.append(_tone([f], d, rng, shape, drift, jitter, attack if i == 0 else 0.003,
+                               release if i == k - 1 else 0.003))
             if i < k - 1 and gap:
                 parts.append(silence(gap))
         x = np.concatenate(parts)
         return Beep(x, len(x) / SR, fs, "seq2" if k == 2 else "seq3",
-                    f"seq{k} {'/'.join(f'{f:.1f}' for f in fs)}Hz {'+'.join(f'{d:.2f}' for d in ds)}s {shape} gap={gap*1000:.0f}ms {ar}{wob}")
+                    f"seq{k} {'/'.join(f'{f:.1f}' for f in fs)}Hz {'+'.join(f'{d:.2f}' for d in ds)}s {shape} "
+                    f"gap={gap*1000:.0f}ms {ar}{wob}")
 
     if style == "dual":
         while True:
@@ -170,7 +185,8 @@ def make_beep(rng, ast_beep=None, style=None):
         else:
             ft = f * (1 + r) ** np.linspace(0, 1, n)
         x = np.sin(phase_from_freq(ft, rng.uniform(0, 6.3))) * ramp_env(n, attack, release)
-        return Beep(x, n / SR, [f, f * (1 + r)], "sweep", f"sweep {f:.1f}->{f*(1+r):.1f}Hz ({r*100:+.0f}%) {d:.2f}s {ar}")
+        return Beep(x, n / SR, [f, f * (1 + r)], "sweep",
+                    f"sweep {f:.1f}->{f*(1+r):.1f}Hz ({r*100:+.0f}%) {d:.2f}s {ar}")
 
     if style == "decay":
         f = log_uniform(rng, BEEP_LOW_HZ, BEEP_HIGH_HZ)
@@ -183,6 +199,49 @@ def make_beep(rng, ast_beep=None, style=None):
             x = x + 0.3 * np.sin(2 * np.pi * 2 * f * t) * np.exp(-t / (tau / 2))
         x = x * np.exp(-t / tau) * ramp_env(n, min(attack, 0.005), release)
         return Beep(x, n / SR, [f], "decay", f"decay {f:.1f}Hz {d:.2f}s tau={tau:.2f}s{wob}")
+
+    if style == "short":
+        f = log_uniform(rng, BEEP_LOW_HZ, BEEP_HIGH_HZ)
+        d = rng.uniform(*SHORT_BEEP_S)
+        shape = "sine" if rng.random() < 0.7 else str(rng.choice(["square", "saw", "mix"]))
+        x = _tone([f], d, rng, shape, drift, jitter, attack, release)
+        return Beep(x, len(x) / SR, [f], "short", f"short {shape} {f:.1f}Hz {d:.2f}s {ar}{wob}")
+
+    if style == "low":
+        f = log_uniform(rng, BEEP_LOW_HZ, LOW_BEEP_HIGH_HZ)
+        d = log_uniform(rng, 0.15, 1.2)
+        shape = "sine" if rng.random() < 0.7 else "mix"
+        x = _tone([f], d, rng, shape, drift, jitter, attack, release)
+        return Beep(x, len(x) / SR, [f], "low", f"low {shape} {f:.1f}Hz {d:.2f}s {ar}{wob}")
+
+    if style == "tail":  # a strong 0.15-0.3 s tone, then the same tone 14-30 dB down, fading out
+        f = log_uniform(rng, 450, 1500)
+        d, tail_s = rng.uniform(0.15, 0.3), rng.uniform(0.15, 0.7)
+        tail_db = rng.uniform(-30, -14)
+        n, m = int(round(d * SR)), int(round(tail_s * SR))
+        ph = phase_from_freq(freq_track(f, n + m, rng, drift, jitter), rng.uniform(0, 6.3))
+        env = np.concatenate([np.ones(n), 10 ** (tail_db / 20) * np.linspace(1, 0, m) ** rng.uniform(0.5, 2)])
+        x = np.sin(ph) * env * ramp_env(n + m, attack, 0.002)
+        return Beep(x, len(x) / SR, [f], "tail", f"tail {f:.1f}Hz {d:.2f}s + {tail_s:.2f}s at {tail_db:.0f}dB {ar}")
+
+    if style == "glide":
+        f = log_uniform(rng, 350, 2000)
+        r = rng.uniform(0.10, 0.40)
+        f2 = f * (1 + r) if rng.random() < 0.5 else f / (1 + r)
+        d = log_uniform(rng, 0.15, 1.0)
+        n = int(round(d * SR))
+        shape = rng.uniform(0.3, 3.0)  # how the glide bends: <1 moves early, >1 moves late
+        ft = f * (f2 / f) ** (np.linspace(0, 1, n) ** shape)
+        x = np.sin(phase_from_freq(ft, rng.uniform(0, 6.3))) * ramp_env(n, attack, release)
+        return Beep(x, n / SR, [f, f2], "glide", f"glide {f:.1f}->{f2:.1f}Hz bend={shape:.1f} {d:.2f}s {ar}")
+
+    if style == "coded":  # a beep stored or carried through a mobile codec: it wobbles in frequency and level
+        inner = make_beep(rng, None, str(rng.choice(["sine", "short", "tail", "harmonic", "double"])))
+        name = str(rng.choice(CODED_BEEP_CODECS))
+        pad = np.zeros(SR // 10)
+        y, _ = codec.roundtrip(np.concatenate([pad, inner.x * 0.3, pad]), name)
+        x = y[len(pad):len(pad) + len(inner.x)] / 0.3
+        return Beep(x, inner.end_s, inner.freqs, "coded", f"{inner.desc} through {name}")
 
     if style == "ast":
         x, f = ast_beep
@@ -282,7 +341,8 @@ def sit_triplet(rng):
 
 
 def fax_cng(rng, total_s):
-    x, _ = cadence([1100 * (1 + rng.uniform(-0.005, 0.005))], [0.5, 3.0], total_s, rng, start_phase_s=rng.uniform(0, 3.5))
+    x, _ = cadence([1100 * (1 + rng.uniform(-0.005, 0.005))], [0.5, 3.0], total_s, rng,
+                   start_phase_s=rng.uniform(0, 3.5))
     return x, "fax CNG 1100 Hz .5/3"
 
 
