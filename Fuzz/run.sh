@@ -47,7 +47,7 @@ library() {
 server_sources() {
     case $1 in
         VonageFuzz) echo Sources/AMDServer/Ingress/{VonageHeader,VonageSession,VonageSessionError,PCMCallStream}.swift \
-            Sources/AMDServer/Calls/CallSink.swift ;;
+            Sources/AMDServer/Calls/CallSink.swift Sources/AMDServer/Config/JSONValue.swift ;;
         RegistrationFuzz) echo Sources/AMDServer/Calls/{CallRegistration,CallRegistration+Request,CallRegistration+Source}.swift \
             Sources/AMDServer/Calls/{CallHubError,CallSink,KeyedDecodingContainer+Null}.swift \
             Sources/AMDServer/Config/HostPort.swift Sources/AMDServer/HTTP/DecodingError+Message.swift ;;
@@ -62,9 +62,10 @@ status=0
 for target in "${targets[@]}"; do
     binary=$out/$target
     echo "== building $target ($opt)"
+    # AMDCore's shared tables sit behind Synchronization's Mutex, whose runtime library swiftc links only when named.
     # shellcheck disable=SC2046,SC2086
     swiftc "${flags[@]}" $opt -module-name "$target" $(server_sources "$target") "Fuzz/$target/main.swift" \
-        -lAudioFile -lAMDCore -lRTP -o "$binary" 2>&1 | quiet
+        -lAudioFile -lAMDCore -lRTP -lswiftSynchronization -o "$binary" 2>&1 | quiet
     corpus=fuzz-corpus/$target
     mkdir -p "$corpus"
     [ -d "Fuzz/seeds/$target" ] && cp Fuzz/seeds/"$target"/* "$corpus"/
