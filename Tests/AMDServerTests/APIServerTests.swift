@@ -135,6 +135,28 @@ struct APIServerTests {
         }
     }
 
+    @Test func longPollCountsOnlyTheEventsItsClientLost() async throws {
+        try await withDaemon({ $0.eventHistory = 3 }) { control, ports in
+            // Two events while a poll waits: its wake-up buffer of one overflows, but nothing is lost to the client.
+            let after = control.bus.lastSeq
+            async let poll = request(.GET, port: ports.http, "/v1/events?after=\(after)&wait=30")
+            try await eventually("the long-poll to wait") { control.bus.subscriberCount > 0 }
+            for ssrc in 0..<2 as Range<UInt32> { _ = control.hub.open(rtpDescriptor(ssrc: ssrc)) }
+            #expect(try await poll.status == 200)
+            let dropped = #"amd_events_dropped_total{channel="longpoll"}"#
+            #expect(metricValue(try await fetchMetrics(port: ports.http), dropped) == 0)
+
+            // Seven events in all, three kept: a client that had read up to seq 1 lost seqs 2 to 4.
+            for ssrc in 2..<7 as Range<UInt32> { _ = control.hub.open(rtpDescriptor(ssrc: ssrc)) }
+            let behind = try await request(.GET, port: ports.http, "/v1/events?after=1")
+            #expect(behind.json["truncated"] as? Bool == true && behind.json["oldest"] as? Int == 5)
+            #expect(metricValue(try await fetchMetrics(port: ports.http), dropped) == 3)
+            // A client starting from the beginning has lost nothing it had.
+            _ = try await request(.GET, port: ports.http, "/v1/events?after=0")
+            #expect(metricValue(try await fetchMetrics(port: ports.http), dropped) == 3)
+        }
+    }
+
     @Test func metricsAreExported() async throws {
         try await withDaemon { control, ports in
             let id = try #require(control.hub.open(rtpDescriptor()))
@@ -198,7 +220,9 @@ struct APIServerTests {
             let trace = try await RawHTTPClient.exchange(
                 port: ports.http, "TRACE /v1/calls HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             #expect(trace.status == 405)
-            #expect(trace.text.contains("Allow: GET, POST") || trace.text.contains("Allow: POST, GET"), "\(trace.text)")
+            let allow = trace.text.split(separator: "\r\n").first { $0.hasPrefix("Allow: ") }
+            let allowed = Set((allow?.dropFirst("Allow: ".count).split(separator: ", ") ?? []).map(String.init))
+            #expect(allowed == ["GET", "HEAD", "POST"], "\(trace.text)")
             let put = try await request(.PUT, port: ports.http, "/v1/calls/x")
             #expect(put.status == 405)
             let postHealth = try await request(.POST, port: ports.http, "/healthz", body: "{}")
@@ -209,6 +233,26 @@ struct APIServerTests {
             #expect(try await request(.GET, port: ports.http, "/v1/events?wait=61").status == 400)
             #expect(try await request(.GET, port: ports.http, "/v1/events?wait=60.5").status == 400)
             #expect(try await request(.GET, port: ports.http, "/v1/events?wait=0.01").status == 200)
+        }
+    }
+
+    @Test func headIsServedWhereverGetIs() async throws {
+        try await withDaemon({ $0.apiToken = "s3cret" }) { _, ports in
+            func head(_ path: String, token: String? = nil) async throws -> RawHTTPClient.Answer {
+                let authorization = token.map { "Authorization: Bearer \($0)\r\n" } ?? ""
+                return try await RawHTTPClient.exchange(
+                    port: ports.http, "HEAD \(path) HTTP/1.1\r\nHost: x\r\n\(authorization)Connection: close\r\n\r\n")
+            }
+            let health = try await head("/healthz")
+            #expect(health.status == 200, "\(health.text)")
+            #expect(health.text.contains("Content-Type: application/json"), "\(health.text)")
+            // The head carries GET's length, and no body follows it.
+            #expect(health.text.hasSuffix("\r\n\r\n"), "\(health.text)")
+            #expect(try await head("/metrics").status == 200)
+            // HEAD is no way around the token.
+            #expect(try await head("/v1/calls").status == 401)
+            #expect(try await head("/v1/calls", token: "s3cret").status == 200)
+            #expect(try await head("/v1/calls/nope", token: "s3cret").status == 404)
         }
     }
 

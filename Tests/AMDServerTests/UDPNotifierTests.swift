@@ -54,4 +54,25 @@ struct UDPNotifierTests {
             }
         }
     }
+
+    @Test func aRefusedSendIsCountedAndTheOtherTargetsStillGetEveryEvent() async throws {
+        let (receiver, receiverChannel) = try await UDPReceiver.start()
+        defer { receiverChannel.close(promise: nil) }
+        // Linux refuses a datagram to the broadcast address from a socket without SO_BROADCAST (EACCES), and NIO
+        // closes the socket on that error: each event must still be tried, and counted as dropped, not sent.
+        let refused = HostPort(host: "255.255.255.255", port: 9)
+        let working = HostPort(host: "127.0.0.1", port: receiverChannel.localAddress?.port ?? 0)
+        try await withDaemon({ $0.notifyUDP = [refused, working] }) { control, ports in
+            try await eventually("the UDP notifier to subscribe") { control.bus.subscriberCount > 0 }
+            let id = try #require(control.hub.open(rtpDescriptor()))
+            control.hub.beep(id, event: sampleBeep, counters: CallCounters(audioMs: 1400))
+            control.hub.close(id, counters: CallCounters(audioMs: 2000), reason: "idle")
+            try await eventually("three datagrams") { receiver.received.withLock { $0.count } == 3 }
+            try await eventually("three drops counted") {
+                metricValue(try await fetchMetrics(port: ports.http), #"amd_events_dropped_total{channel="udp"}"#) == 3
+            }
+            let metrics = try await fetchMetrics(port: ports.http)
+            #expect(metricValue(metrics, #"amd_events_sent_total{channel="udp"}"#) == 3)
+        }
+    }
 }

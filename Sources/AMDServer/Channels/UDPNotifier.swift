@@ -30,42 +30,29 @@ package struct UDPNotifier: Service {
 
     /// Opens one socket per target and sends events until shutdown.
     package func run() async throws {
-        var sockets: [(channel: any Channel, address: SocketAddress)] = []
-        defer { for socket in sockets { socket.channel.close(promise: nil) } }
+        var sinks: [UDPTargetSocket] = []
+        defer { for sink in sinks { sink.close() } }
         for target in targets {
             let address = try SocketAddress.makeAddressResolvingHost(target.host, port: target.port)
-            let bindHost = address.protocol == .inet6 ? "::" : "0.0.0.0"
-            let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .channelInitializer { [metrics] channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(SendErrorCounter(metrics: metrics))
-                    }
-                }
-                .bind(host: bindHost, port: 0).get()
-            sockets.append((channel, address))
+            let sink = UDPTargetSocket(address: address, metrics: metrics)
+            try await sink.open()
+            sinks.append(sink)
         }
         logger.info("UDP notifications on", metadata: ["targets": "\(targets.map(\.description))"])
-        let sinks = sockets
+        let targetSockets = sinks
         await NotifierLoop.run(
             bus: bus, channel: "udp", capacity: capacity, drainDeadline: drainDeadline, logger: logger,
             endpoint: "udp"
-        ) { [metrics] event in
-            for sink in sinks {
-                let envelope = AddressedEnvelope(remoteAddress: sink.address, data: ByteBuffer(string: event.json))
-                sink.channel.writeAndFlush(envelope, promise: nil)
-                metrics.eventSent(channel: "udp")
+        ) { [metrics, logger] event in
+            for sink in targetSockets {
+                do {
+                    try await sink.send(event.json)
+                    metrics.eventSent(channel: "udp")
+                } catch {
+                    metrics.eventDropped(channel: "udp")
+                    logger.debug("UDP notification not sent", metadata: ["target": "\(sink.address)", "error": "\(error)"])
+                }
             }
         }
-    }
-}
-
-/// Counts and swallows send errors (ICMP port unreachable comes back as a read error on the socket).
-private final class SendErrorCounter: ChannelInboundHandler, Sendable {
-    typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    let metrics: ServerMetrics
-    init(metrics: ServerMetrics) { self.metrics = metrics }
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        metrics.eventDropped(channel: "udp")
     }
 }

@@ -33,6 +33,7 @@ package final class EventBus: Sendable {
         var continuation: AsyncStream<Event>.Continuation
         var channel: String
         var isClient: Bool
+        var countsDrops: Bool
     }
 
     fileprivate struct State {
@@ -68,7 +69,7 @@ package final class EventBus: Sendable {
             if state.history.count >= historyCapacity { state.history.removeFirst() }
             state.history.append(event)
             for subscriber in state.subscribers.values {
-                if case .dropped = subscriber.continuation.yield(event) {
+                if case .dropped = subscriber.continuation.yield(event), subscriber.countsDrops {
                     metrics.eventDropped(channel: subscriber.channel)
                 }
             }
@@ -85,14 +86,17 @@ package final class EventBus: Sendable {
     ///   - capacity: events buffered before the oldest is dropped (and counted on `channel`).
     ///   - isClient: a client connection (websocket, long-poll) that ``finishClientStreams()`` ends at shutdown;
     ///     notifiers pass `false` and end their own stream when they have drained it.
-    package func subscribe(channel: String, capacity: Int, isClient: Bool) -> Subscription {
+    ///   - countsDrops: whether an event dropped from the buffer is lost to the subscriber and counted; a long-poll's
+    ///     wake-up subscription passes `false`, since it reads its events from the history, not from the buffer.
+    package func subscribe(channel: String, capacity: Int, isClient: Bool, countsDrops: Bool = true) -> Subscription {
         let (stream, continuation) = AsyncStream.makeStream(
             of: Event.self, bufferingPolicy: .bufferingNewest(max(1, capacity)))
         let id: UInt64? = state.withLock { state in
             if isClient && state.clientsClosed { return nil }
             let id = state.nextSubscriberID
             state.nextSubscriberID += 1
-            state.subscribers[id] = Subscriber(continuation: continuation, channel: channel, isClient: isClient)
+            state.subscribers[id] = Subscriber(
+                continuation: continuation, channel: channel, isClient: isClient, countsDrops: countsDrops)
             return id
         }
         guard let id else {
@@ -153,7 +157,7 @@ package final class EventBus: Sendable {
     /// passes, the task is cancelled or the bus shuts client streams.
     package func waitForEvents(after: UInt64, timeout: Duration, limit: Int = 1000) async -> Page {
         // Subscribe before looking, so an event published in between wakes us.
-        let subscription = subscribe(channel: "longpoll", capacity: 1, isClient: true)
+        let subscription = subscribe(channel: "longpoll", capacity: 1, isClient: true, countsDrops: false)
         defer { unsubscribe(subscription) }
         let page = events(after: after, limit: limit)
         guard page.events.isEmpty, timeout > .zero else { return page }

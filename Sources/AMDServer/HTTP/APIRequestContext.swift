@@ -10,20 +10,26 @@ package struct APIRequestContext: RequestContext, WebSocketRequestContext, Remot
     /// Hummingbird's per-request storage.
     package var coreContext: CoreRequestContextStorage
     /// Where a websocket route leaves its handler for the upgrade.
-    package let webSocket: WebSocketHandlerReference<Self>
+    package var webSocket: WebSocketHandlerReference<Self> { webSocketSlot.current }
     /// The connected peer's address, when the channel knows it.
     package let remoteAddress: SocketAddress?
     /// The event loop of the request's channel (a websocket ingress runs its connection's task there).
     package let eventLoop: any EventLoop
     /// The request's connection, so a route that refuses a body it will not read can close it.
     package let channel: any Channel
+    private let webSocketSlot = WebSocketReferenceSlot()
 
     /// Creates the context of one request from its channel.
     package init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        webSocket = .init()
         remoteAddress = source.channel.remoteAddress
         eventLoop = source.channel.eventLoop
         channel = source.channel
+    }
+
+    /// Lets go of the websocket handler reference: an upgraded connection's handler calls it first, or the upgrade's
+    /// context, channel and buffers are never freed (see ``WebSocketReferenceSlot``).
+    package func releaseWebSocketReference() {
+        webSocketSlot.release()
     }
 }

@@ -7,6 +7,7 @@ extension APIServer {
     /// `GET /v1/events/ws`: every event as one text message, as it happens, until either side closes.
     func addWebSocketRoutes() {
         webSocketRouter.ws("/v1/events/ws") { [bus, metrics] inbound, outbound, context in
+            context.requestContext.releaseWebSocketReference()
             let subscription = bus.subscribe(channel: "websocket", capacity: 1000, isClient: true)
             context.logger.debug("event stream opened")
             await withTaskGroup(of: Void.self) { group in

@@ -46,7 +46,8 @@ package final class APIServer {
         self.maxBodyBytes = maxBodyBytes
         self.logger = logger
         auth = apiToken.flatMap { $0.isEmpty ? nil : BearerAuthMiddleware<Context>(token: $0) }
-        router = Router(context: Context.self)
+        // HEAD is answered wherever GET is (a load balancer's health probe), with GET's headers and no body.
+        router = Router(context: Context.self, options: .autoGenerateHeadEndpoints)
         webSocketRouter = Router(context: Context.self)
         for router in [router, webSocketRouter] {
             router.add(middleware: JSONErrorMiddleware<Context>())

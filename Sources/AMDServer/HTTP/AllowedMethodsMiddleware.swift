@@ -4,7 +4,8 @@ package import Hummingbird
 ///
 /// Hummingbird's router answers 404 for an unserved method (`TRACE /v1/calls`); the API's contract, and HTTP, say
 /// 405. Routes are matched on the normalised path (``RequestPath``) against templates whose `{name}` (or `:name`)
-/// segments match any one segment; the table is read from the routers once they are complete.
+/// segments match any one segment; the table is read from the routers once they are complete. A route served by GET
+/// also serves HEAD (the router generates it), so HEAD is allowed wherever GET is.
 package struct AllowedMethodsMiddleware<Context: RequestContext>: RouterMiddleware {
     private let routes: [(segments: [String], methods: [HTTPRequest.Method])]
 
@@ -13,10 +14,13 @@ package struct AllowedMethodsMiddleware<Context: RequestContext>: RouterMiddlewa
         var table: [(segments: [String], methods: [HTTPRequest.Method])] = []
         for route in routes {
             let segments = RequestPath(route.path).segments
+            let methods: [HTTPRequest.Method] = route.method == .get ? [.get, .head] : [route.method]
             if let index = table.firstIndex(where: { $0.segments == segments }) {
-                if !table[index].methods.contains(route.method) { table[index].methods.append(route.method) }
+                for method in methods where !table[index].methods.contains(method) {
+                    table[index].methods.append(method)
+                }
             } else {
-                table.append((segments, [route.method]))
+                table.append((segments, methods))
             }
         }
         self.routes = table

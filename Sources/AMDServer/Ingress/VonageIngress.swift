@@ -78,6 +78,7 @@ package struct VonageIngress: Sendable {
     /// Adds the websocket route, and a plain `GET` on the same path answering 426 without the upgrade.
     package func addRoutes(webSocketRouter: Router<APIServer.Context>, router: Router<APIServer.Context>) {
         webSocketRouter.ws(RouterPath(settings.path)) { inbound, outbound, context in
+            context.requestContext.releaseWebSocketReference()
             let address = context.requestContext.remoteAddress
             let source = "\(address?.ipAddress ?? "?"):\(address?.port ?? 0)"
             await withTaskExecutorPreference(EventLoopTaskExecutor(context.requestContext.eventLoop)) {

@@ -139,6 +139,9 @@ package final class ServerMetrics: Sendable {
     /// Counts one event a channel dropped (queue full, retries exhausted).
     package func eventDropped(channel: String) { channelCounters(channel).dropped.increment() }
 
+    /// Counts `count` events a channel lost at once (a long-poll client fell behind the bounded history).
+    package func eventDropped(channel: String, count: Int) { channelCounters(channel).dropped.increment(by: count) }
+
     private func channelCounters(_ channel: String) -> (sent: CoreMetrics.Counter, dropped: CoreMetrics.Counter) {
         channels.withLock { channels in
             if let counters = channels[channel] { return counters }

@@ -28,7 +28,7 @@ final class ALSATestDevice {
     /// Linux's `F_SETPIPE_SZ` (`fcntl.h` with `_GNU_SOURCE`), to make a pipe hold a whole call.
     private static let setPipeSize: Int32 = 1031
 
-    /// The device name to open: `amdedgetest:INFILE=<path>`.
+    /// The device name to open: `amdedgetest:INFILE=<path>`, or `amdedgetestfull:...` for a failing device.
     let name: String
     /// The raw S16_LE input the device captures from.
     let path: URL
@@ -36,10 +36,13 @@ final class ALSATestDevice {
     private var writer: Int32 = -1
 
     /// Puts `samples` (16-bit, little-endian) in a fresh input and returns the device that captures them.
-    init(samples: [Int16], input: Input = .file) throws {
+    ///
+    /// A `failing` device copies what it captures to `/dev/full` rather than `/dev/null`: the copy's first write
+    /// fails (`ENOSPC`), and libasound fails the read with `-EIO`, as a card that goes away would.
+    init(samples: [Int16], input: Input = .file, failing: Bool = false) throws {
         try Self.configured.get()
         path = FileManager.default.temporaryDirectory.appendingPathComponent("amd-edge-alsa-\(UUID().uuidString).raw")
-        name = "amdedgetest:INFILE=\(path.path)"
+        name = "\(failing ? "amdedgetestfull" : "amdedgetest"):INFILE=\(path.path)"
         let bytes = GeneratedCall.littleEndianBytes(samples)
         guard input == .pipe else {
             try Data(bytes).write(to: path)
@@ -82,6 +85,16 @@ final class ALSATestDevice {
                 type file
                 slave.pcm null
                 file "/dev/null"
+                infile $INFILE
+                format raw
+            }
+
+            pcm.amdedgetestfull {
+                @args [ INFILE ]
+                @args.INFILE { type string }
+                type file
+                slave.pcm null
+                file "/dev/full"
                 infile $INFILE
                 format raw
             }

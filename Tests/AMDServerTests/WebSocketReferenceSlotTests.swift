@@ -1,0 +1,36 @@
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import NIOEmbedded
+import Testing
+
+import AMDServer
+
+struct WebSocketReferenceSlotTests {
+    /// Does for a context of a fresh channel what a websocket route does for an upgrade, releases the reference when
+    /// asked, and says whether the channel outlives everything that still refers to it.
+    private func channelOutlivesUpgrade(releasing: Bool) async throws -> Bool {
+        weak var weakChannel: EmbeddedChannel?
+        do {
+            let channel = EmbeddedChannel()
+            weakChannel = channel
+            let context = APIRequestContext(source: .init(channel: channel, logger: Logger(label: "test")))
+            let upgrade = WebSocketUpgradeMiddleware<APIRequestContext> { _, _, _ in }
+            let request = Request(
+                head: .init(method: .get, scheme: "http", authority: "x", path: "/ws"),
+                body: .init(buffer: ByteBuffer()))
+            let response = try await upgrade.handle(request, context: context) { _, _ in Response(status: .notFound) }
+            #expect(response.status == .ok)
+            if releasing { context.releaseWebSocketReference() }
+            _ = try? channel.finish()
+        }
+        return weakChannel != nil
+    }
+
+    @Test func anUpgradedContextIsFreedOnceItsHandlerReleasesTheReference() async throws {
+        // Without the release the upgrade's reference cycle keeps the channel: the check below can fail.
+        #expect(try await channelOutlivesUpgrade(releasing: false))
+        #expect(try await !channelOutlivesUpgrade(releasing: true))
+    }
+}
