@@ -222,28 +222,6 @@ struct RTPIngressHandlerTests {
         }
     }
 
-    @Test func anIdleStreamEndsItsCall() async throws {
-        let payload = [UInt8](repeating: 0xFF, count: 160)[...]
-        try await withRTPDaemon({ $0.idleTimeout = .milliseconds(300) }) { _, ports in
-            let sender = try await UDPSender.start()
-            defer { Task { await sender.close() } }
-            let packets = (0..<10).map {
-                rtpDatagram(sequence: UInt16($0), timestamp: UInt32($0) * 160, ssrc: 0x1D1E, payload: payload)
-            }
-            try await sender.send(packets, to: ports.rtp[0])
-            try await eventually(timeout: .seconds(10), "the call to end") {
-                try await fetchCalls(port: ports.http).first?["state"] as? String == "ended"
-            }
-            let call = try #require(try await fetchCalls(port: ports.http).first)
-            #expect(call["end_reason"] as? String == "idle")
-            #expect(call["packets"] as? Int == 10)
-            #expect(call["audio_ms"] as? Int == 200)
-            let events = try await request(.GET, port: ports.http, "/v1/events?after=0").json["events"]
-            let types = (events as? [[String: Any]] ?? []).map { $0["type"] as? String ?? "" }
-            #expect(types == ["call_started", "call_ended"])
-        }
-    }
-
     @Test func sourcesOutsideRTPAllowAreDropped() async throws {
         let payload = [UInt8](repeating: 0xFF, count: 160)[...]
         try await withRTPDaemon({ $0.rtpAllow = [CIDR(parsing: "10.0.0.0/8")!, CIDR(parsing: "::1/128")!] }) { _, ports in

@@ -28,7 +28,7 @@ struct ALSAIngressStream {
     }
 
     /// Feeds one period of interleaved S16_LE frames to each channel's detector; reports beeps at once and counters
-    /// (and metrics) every ``ALSAIngress/reportIntervalMs`` of stream time.
+    /// (and metrics) every ``CallCounters/reportIntervalMs`` of stream time.
     mutating func process(
         _ period: UnsafeRawBufferPointer, sink: any CallSink, metrics: ServerMetrics, deviceMetrics: ALSAMetrics
     ) {
@@ -42,7 +42,7 @@ struct ALSAIngressStream {
         for channel in calls.indices where calls[channel] != nil {
             guard channels > 1 else {
                 let samples = UnsafeRawBufferPointer(rebasing: period[0..<(frames * width)])
-                reported = calls[channel]!.process(samples, sink: sink, reportIntervalMs: ALSAIngress.reportIntervalMs)
+                reported = calls[channel]!.process(samples, sink: sink)
                 continue
             }
             channelBytes.withUnsafeMutableBytes { out in
@@ -54,7 +54,7 @@ struct ALSAIngressStream {
             }
             channelBytes.withUnsafeBytes { bytes in
                 let samples = UnsafeRawBufferPointer(rebasing: bytes[0..<(frames * width)])
-                if calls[channel]!.process(samples, sink: sink, reportIntervalMs: ALSAIngress.reportIntervalMs) {
+                if calls[channel]!.process(samples, sink: sink) {
                     reported = true
                 }
             }
@@ -70,7 +70,7 @@ struct ALSAIngressStream {
     mutating func skip(lostFrames: Int64, sink: any CallSink, deviceMetrics: ALSAMetrics) {
         guard lostFrames > 0 else { return }
         for channel in calls.indices where calls[channel] != nil {
-            calls[channel]!.skip(lostSamples: lostFrames, sink: sink, reportIntervalMs: ALSAIngress.reportIntervalMs)
+            calls[channel]!.skip(lostSamples: lostFrames, sink: sink)
         }
         deviceMetrics.lostSeconds.increment(by: Double(lostFrames) / Double(sampleRate))
     }

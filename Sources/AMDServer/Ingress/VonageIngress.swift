@@ -59,6 +59,7 @@ package struct VonageIngress: Sendable {
 
     /// Frames between flushes of the batched frame and detector-time metrics (25 × 20 ms = 500 ms of audio).
     private static let metricsBatchFrames = 25
+    private static let nanosecondsPerMillisecond: Int64 = 1_000_000
 
     let settings: Settings
     let sink: any CallSink
@@ -119,7 +120,9 @@ package struct VonageIngress: Sendable {
                 case .stopped: break
                 }
             }
-            if idle, failure == nil { failure = .idleTimeout(ms: RTPIngressHandler.milliseconds(settings.idleTimeout)) }
+            if idle, failure == nil {
+                failure = .idleTimeout(ms: TimeAmount(settings.idleTimeout).nanoseconds / Self.nanosecondsPerMillisecond)
+            }
             return (session, failure)
         }
         var ended = finalSession
@@ -243,7 +246,7 @@ package struct VonageIngress: Sendable {
 
     /// Returns ``Finish/idle`` once no message arrived for the idle timeout, ``Finish/stopped`` when cancelled.
     private func watch(_ activity: Activity) async -> Finish {
-        let limit = UInt64(RTPIngressHandler.milliseconds(settings.idleTimeout)) * 1_000_000
+        let limit = UInt64(max(0, TimeAmount(settings.idleTimeout).nanoseconds))
         while true {
             let due = activity.lastNanos.load(ordering: .relaxed) &+ limit
             let now = NIODeadline.now().uptimeNanoseconds
