@@ -40,7 +40,8 @@ struct RunCommand: ParsableCommand {
 
     /// The options' help, from the one table that declares them.
     static let optionsHelp: String = {
-        let lines = ["--config PATH: JSON config file with any of the options below (or AMD_EDGE_CONFIG)."]
+        let lines =
+            ["--config PATH: JSON config file with any of the options below (or AMD_EDGE_CONFIG)."]
             + ServerConfiguration.options.map(\.helpLine)
         return lines.joined(separator: "\n")
     }()

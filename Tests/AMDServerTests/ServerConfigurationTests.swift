@@ -1,9 +1,8 @@
+import AMDCore
+import AMDServer
 import Foundation
 import NIOCore
 import Testing
-
-import AMDCore
-import AMDServer
 
 extension ServerConfiguration {
     /// ``load(arguments:environment:readFile:)`` with the flags as `--KEY=VALUE` and the file given as bytes.
@@ -43,7 +42,8 @@ struct ServerConfigurationTests {
             "\(error)".contains("\"max-calls\"") && "\(error)".contains("a.json")
         }
         #expect(throws: ConfigError.unknownKey(path: "a.json", key: "max_calls")) {
-            _ = try ServerConfiguration.resolve(fileData: Data(#"{"max_calls":1}"#.utf8), filePath: "a.json", flags: [:])
+            _ = try ServerConfiguration.resolve(
+                fileData: Data(#"{"max_calls":1}"#.utf8), filePath: "a.json", flags: [:])
         }
         #expect {
             _ = try ServerConfiguration.resolve(fileData: nil, flags: ["idle-timeout": ["soon"]])
@@ -89,8 +89,10 @@ struct ServerConfigurationTests {
         let config = try ServerConfiguration.resolve(fileData: file, flags: ["ws-idle-timeout": ["750ms"]])
         #expect(config.wsPath == "/vonage/s3cret" && config.wsMaxMessageBytes == 4096)
         #expect(config.wsIdleTimeout == .milliseconds(750))
-        for (key, value) in [("ws-path", "socket"), ("ws-path", "/v1/socket"), ("ws-path", "/a b"),
-                             ("ws-max-message", "100"), ("ws-idle-timeout", "0")] {
+        for (key, value) in [
+            ("ws-path", "socket"), ("ws-path", "/v1/socket"), ("ws-path", "/a b"),
+            ("ws-max-message", "100"), ("ws-idle-timeout", "0"),
+        ] {
             #expect(throws: ConfigError.self, "\(key)=\(value)") {
                 _ = try ServerConfiguration.resolve(fileData: nil, flags: [key: [value]])
             }
@@ -152,14 +154,19 @@ struct ServerConfigurationTests {
             "AMD_EDGE_MAX_CALLS": "60", "AMD_EDGE_RETENTION": "3m", "AMD_EDGE_RTP": "127.0.0.1:4000,[::1]:5000-5001",
             "AMD_EDGE_API_TOKEN": "", "MAX_CALLS": "1",
         ]
-        let config = try ServerConfiguration.resolve(fileData: file, flags: ["max-calls": ["70"]], environment: environment)
+        let config = try ServerConfiguration.resolve(
+            fileData: file, flags: ["max-calls": ["70"]], environment: environment)
         #expect(config.maxCalls == 70, "the flag")
         #expect(config.retention == .seconds(180), "the environment")
         #expect(config.http == HostPort(host: "0.0.0.0", port: 9000), "the file")
         #expect(config.apiToken == "from-file", "an empty variable is unset")
-        #expect(config.rtp == [ListenRange(host: "127.0.0.1", ports: 4000...4000), ListenRange(host: "::1", ports: 5000...5001)])
+        #expect(
+            config.rtp == [
+                ListenRange(host: "127.0.0.1", ports: 4000...4000), ListenRange(host: "::1", ports: 5000...5001),
+            ])
         #expect(config.idleTimeout == .seconds(5), "the default")
-        let alsa = try ServerConfiguration.resolve(fileData: nil, flags: [:], environment: ["AMD_EDGE_ALSA": "hw:1,0,hw:2,0@2"])
+        let alsa = try ServerConfiguration.resolve(
+            fileData: nil, flags: [:], environment: ["AMD_EDGE_ALSA": "hw:1,0,hw:2,0@2"])
         #expect(alsa.alsa == ["hw:1,0", "hw:2,0@2"], "an environment list keeps the devices' own commas")
     }
 
@@ -172,7 +179,8 @@ struct ServerConfigurationTests {
         ]
         for (flags, environment, expected) in cases {
             #expect {
-                _ = try ServerConfiguration.resolve(fileData: file, filePath: "a.json", flags: flags, environment: environment)
+                _ = try ServerConfiguration.resolve(
+                    fileData: file, filePath: "a.json", flags: flags, environment: environment)
             } throws: { error in
                 "\(error)".hasPrefix(expected)
             }
@@ -194,7 +202,9 @@ struct ServerConfigurationTests {
         let defaults = ServerConfiguration()
         for option in ServerConfiguration.options {
             #expect(option.helpLine.hasPrefix("--\(option.key) "))
-            #expect(option.environmentVariable == "AMD_EDGE_" + option.key.uppercased().replacingOccurrences(of: "-", with: "_"))
+            #expect(
+                option.environmentVariable == "AMD_EDGE_"
+                    + option.key.uppercased().replacingOccurrences(of: "-", with: "_"))
             guard let text = option.defaultText else { continue }
             let applied = try ServerConfiguration.load(arguments: ["--\(option.key)=\(text)"], environment: [:])
             #expect("\(applied)" == "\(defaults)", "\(option.key)'s documented default \(text)")

@@ -13,10 +13,8 @@ struct ALSAIngressStream {
     private(set) var calls: [PCMCallStream?]
     /// One channel's S16_LE samples of the current period, taken out of the interleaved period.
     private var channelBytes: [UInt8]
-    /// Periods, samples (per channel) and detector wall-clock nanoseconds not yet added to the metrics.
-    private var batchPeriods: Int64 = 0
-    private var batchSamples: Int64 = 0
-    private var batchDetectorNanoseconds: UInt64 = 0
+    /// Periods, samples (over every open channel) and detector time not yet added to the metrics.
+    private var metricsBatch = IngressMetricsBatch()
     /// The device's rate, in Hz.
     private let sampleRate: Int
 
@@ -59,9 +57,9 @@ struct ALSAIngressStream {
                 }
             }
         }
-        batchPeriods += 1
-        batchSamples += Int64(frames)
-        batchDetectorNanoseconds += NIODeadline.now().uptimeNanoseconds &- start
+        let elapsed = Int64(truncatingIfNeeded: NIODeadline.now().uptimeNanoseconds &- start)
+        let openCalls = calls.count { $0 != nil }
+        metricsBatch.add(units: 1, samples: Int64(frames * openCalls), detectorNanoseconds: elapsed)
         if reported { flushMetrics(metrics, deviceMetrics: deviceMetrics) }
     }
 
@@ -77,13 +75,7 @@ struct ALSAIngressStream {
 
     /// Adds the periods, audio seconds (every open channel's) and detector seconds not yet counted to the metrics.
     mutating func flushMetrics(_ metrics: ServerMetrics, deviceMetrics: ALSAMetrics) {
-        guard batchPeriods > 0 else { return }
-        let openCalls = calls.count { $0 != nil }
-        deviceMetrics.periods.increment(by: batchPeriods)
-        metrics.audioSeconds.increment(by: Double(batchSamples * Int64(openCalls)) / Double(sampleRate))
-        metrics.detectorSeconds.increment(by: Double(batchDetectorNanoseconds) / 1e9)
-        batchPeriods = 0
-        batchSamples = 0
-        batchDetectorNanoseconds = 0
+        guard metricsBatch.pendingUnits > 0 else { return }
+        metricsBatch.flush(to: metrics, sampleRate: sampleRate, unitsCounter: deviceMetrics.periods)
     }
 }

@@ -277,7 +277,7 @@ final class RTPIngressHandler: ChannelInboundHandler {
             case .candidate: break
             }
         }
-        stream.detectorNanoseconds += (NIODeadline.now() - start).nanoseconds
+        stream.metricsBatch.add(samples: 0, detectorNanoseconds: (NIODeadline.now() - start).nanoseconds)
         for event in beeps {
             logger.info(
                 "beep",
@@ -288,12 +288,10 @@ final class RTPIngressHandler: ChannelInboundHandler {
 
     /// Adds the detector time and stream time since the stream's last report to the metrics.
     private func flushDetectorMetrics(_ stream: RTPIngressStream) {
-        let samples = stream.unreportedSamples
-        guard samples > 0 || stream.detectorNanoseconds > 0 else { return }
-        metrics.audioSeconds.increment(by: Double(samples) / Double(RTPAudioCodec.clockRateHz))
-        metrics.detectorSeconds.increment(by: Double(stream.detectorNanoseconds) / 1e9)
+        stream.metricsBatch.add(samples: stream.unreportedSamples, detectorNanoseconds: 0)
         stream.reportedSamples = stream.detector.inputSamples
-        stream.detectorNanoseconds = 0
+        guard !stream.metricsBatch.isEmpty else { return }
+        stream.metricsBatch.flush(to: metrics, sampleRate: RTPAudioCodec.clockRateHz)
     }
 }
 

@@ -27,8 +27,8 @@ final class RTPIngressStream {
     var packetsLost: Int64 = 0
     /// The detector's ``StreamDetector/inputSamples`` at the last report to the hub.
     var reportedSamples: Int64 = 0
-    /// Wall-clock nanoseconds spent in the detector since the last report.
-    var detectorNanoseconds: Int64 = 0
+    /// Detector time (and, at each report, the stream time) not yet added to the metrics.
+    var metricsBatch = IngressMetricsBatch()
 
     /// Starts tracking a stream.
     /// - Parameters:

@@ -60,6 +60,8 @@ package struct VonageIngress: Sendable {
     /// Frames between flushes of the batched frame and detector-time metrics (25 × 20 ms = 500 ms of audio).
     private static let metricsBatchFrames = 25
     private static let nanosecondsPerMillisecond: Int64 = 1_000_000
+    /// Bytes of one 16-bit linear sample, the websocket's audio.
+    private static let bytesPerSample = 2
 
     let settings: Settings
     let sink: any CallSink
@@ -121,7 +123,8 @@ package struct VonageIngress: Sendable {
                 }
             }
             if idle, failure == nil {
-                failure = .idleTimeout(ms: TimeAmount(settings.idleTimeout).nanoseconds / Self.nanosecondsPerMillisecond)
+                failure = .idleTimeout(
+                    ms: TimeAmount(settings.idleTimeout).nanoseconds / Self.nanosecondsPerMillisecond)
             }
             return (session, failure)
         }
@@ -159,18 +162,11 @@ package struct VonageIngress: Sendable {
         var iterator = inbound.makeAsyncIterator()
         var pending: ByteBuffer?
         var pendingIsText = false
-        var batchFrames = 0
-        var batchDetectorNanos: UInt64 = 0
-        var batchSamples = 0
+        var metricsBatch = IngressMetricsBatch()
         var sampleRate = 0
         func flush() {
-            guard batchFrames > 0 else { return }
-            metrics.frames.increment(by: Int64(batchFrames))
-            serverMetrics.detectorSeconds.increment(by: Double(batchDetectorNanos) / 1e9)
-            if sampleRate > 0 { serverMetrics.audioSeconds.increment(by: Double(batchSamples) / Double(sampleRate)) }
-            batchFrames = 0
-            batchDetectorNanos = 0
-            batchSamples = 0
+            guard metricsBatch.pendingUnits > 0 else { return }
+            metricsBatch.flush(to: serverMetrics, sampleRate: sampleRate, unitsCounter: metrics.frames)
         }
         defer { flush() }
         func checkSize(_ bytes: Int) throws(VonageSessionError) {
@@ -232,10 +228,10 @@ package struct VonageIngress: Sendable {
                     try message.withUnsafeReadableBytes { bytes throws(VonageSessionError) in
                         try session.receiveBinary(bytes)
                     }
-                    batchFrames += 1
-                    batchSamples += message.readableBytes / 2
-                    batchDetectorNanos += NIODeadline.now().uptimeNanoseconds &- start
-                    if batchFrames >= Self.metricsBatchFrames { flush() }
+                    let elapsed = Int64(truncatingIfNeeded: NIODeadline.now().uptimeNanoseconds &- start)
+                    let samples = Int64(message.readableBytes / VonageIngress.bytesPerSample)
+                    metricsBatch.add(units: 1, samples: samples, detectorNanoseconds: elapsed)
+                    if metricsBatch.pendingUnits >= Self.metricsBatchFrames { flush() }
                 }
             } catch {
                 return .reader(session, error)

@@ -165,7 +165,8 @@ public struct RTPStreamReassembler: Sendable {
     /// The outcome of a packet taken in sequence: `outcome`, unless its payload type plays nothing.
     private func taken(_ packet: RTPPacket, _ outcome: RTPPacketOutcome) -> RTPPacketOutcome {
         let type = packet.payloadType
-        let plays = RTPAudioCodec(payloadType: type) != nil || type == Self.comfortNoisePayloadType
+        let plays =
+            RTPAudioCodec(payloadType: type) != nil || type == Self.comfortNoisePayloadType
             || type == configuration.telephoneEventPayloadType
         return plays ? outcome : .unsupportedPayloadType
     }
