@@ -45,7 +45,9 @@ library() {
     local name=$1
     shift
     local sources
-    sources=$(find "Sources/$name" "$generated/$name" -name '*.swift' 2>/dev/null | sort)
+    local directories=("Sources/$name")
+    [ -d "$generated/$name" ] && directories+=("$generated/$name")
+    sources=$(find "${directories[@]}" -name '*.swift' | sort)
     # shellcheck disable=SC2086
     if [ -f "$out/lib$name.a" ] && [ -z "$(find $sources -newer "$out/lib$name.a")" ]; then
         return
