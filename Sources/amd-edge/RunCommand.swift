@@ -46,15 +46,25 @@ struct RunCommand: ParsableCommand {
         return lines.joined(separator: "\n")
     }()
 
-    func run() throws {
-        if options.contains(where: { $0 == "--help" || $0 == "-h" }) { throw CleanExit.helpRequest(self) }
-        let configuration: ServerConfiguration
+    /// The configuration the options, the environment and the config file give.
+    func loadConfiguration() throws -> ServerConfiguration {
         do {
-            configuration = try ServerConfiguration.load(
-                arguments: options, environment: ProcessInfo.processInfo.environment)
+            return try ServerConfiguration.load(arguments: options, environment: ProcessInfo.processInfo.environment)
         } catch {
             throw ValidationError(error.description)
         }
+    }
+
+    /// Answers `--help` and `--version` (captured with the options), and checks the configuration before `run()`,
+    /// so that a bad value is reported with this command's usage.
+    func validate() throws {
+        if options.contains(where: { $0 == "--help" || $0 == "-h" }) { throw CleanExit.helpRequest(self) }
+        if options.contains("--version") { throw CleanExit.message(AMDEdgeVersion.current) }
+        _ = try loadConfiguration()
+    }
+
+    func run() throws {
+        let configuration = try loadConfiguration()
         let level = configuration.logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
