@@ -265,12 +265,14 @@ final class RTPIngressHandler: ChannelInboundHandler {
         on stream: RTPIngressStream,
         _ feed: (inout StreamDetector, (BeepDetector.Output) -> Void) -> Void
     ) {
-        // Empty unless a beep is found (an array allocates on its first append only).
-        var beeps: [BeepEvent] = []
+        // What goes to the sink waits until the detector returns: the counters read the detector's stream time,
+        // which cannot be read from inside its own callback. Empty unless something is found (an array allocates
+        // on its first append only).
+        var found: [BeepDetector.Output] = []
         let start = NIODeadline.now()
         feed(&stream.detector) { output in
             switch output {
-            case .beep(let event): beeps.append(event)
+            case .beep: found.append(output)
             case .rejection(let rejection):
                 logger.debug(
                     "beep-like tone rejected", metadata: ["call": "\(stream.callID)", "rejection": "\(rejection)"])
@@ -278,12 +280,16 @@ final class RTPIngressHandler: ChannelInboundHandler {
             }
         }
         stream.metricsBatch.add(samples: 0, detectorNanoseconds: (NIODeadline.now() - start).nanoseconds)
-        for event in beeps {
-            logger.info(
-                "beep",
-                metadata: ["call": "\(stream.callID)", "onset_ms": "\(event.onsetMs)", "hz": "\(event.frequencyHz)"])
-            sink.beep(stream.callID, event: event, counters: stream.counters)
-        }
+        for output in found { report(output, on: stream) }
+    }
+
+    /// Passes one detector output that the hub publishes to the sink, with the stream's counters.
+    private func report(_ output: BeepDetector.Output, on stream: RTPIngressStream) {
+        guard case .beep(let event) = output else { return }
+        logger.info(
+            "beep",
+            metadata: ["call": "\(stream.callID)", "onset_ms": "\(event.onsetMs)", "hz": "\(event.frequencyHz)"])
+        sink.beep(stream.callID, event: event, counters: stream.counters)
     }
 
     /// Adds the detector time and stream time since the stream's last report to the metrics.
