@@ -21,6 +21,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        // No traits: its JSON, YAML and property-list providers need Foundation, which the daemon does not link.
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: []),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
@@ -34,7 +36,11 @@ let package = Package(
     ],
     targets: [
         // Pure signal processing and detection: G.711, resampling, VAD, MFCC, Gaussian NB, the beep detector.
-        .target(name: "AMDCore", swiftSettings: swiftSettings),
+        // The shipped model (Models/default-model.json) is compiled in by the EmbedModel plugin.
+        .target(name: "AMDCore", swiftSettings: swiftSettings, plugins: ["EmbedModel"]),
+        // Build-time generator: Models/default-model.json as Swift source, so the JSON is the only copy in git.
+        .executableTarget(name: "EmbedModelTool", path: "Plugins/EmbedModelTool"),
+        .plugin(name: "EmbedModel", capability: .buildTool(), dependencies: ["EmbedModelTool"]),
         // Audio containers read from bytes: WAV (PCM, µ-law, A-law) and headerless raw audio.
         .target(name: "AudioFile", dependencies: ["AMDCore"], swiftSettings: swiftSettings),
         // Wire formats: RTP (RFC 3550), RTP stream reassembly, pcap and pcapng captures.
@@ -69,6 +75,7 @@ let package = Package(
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Configuration", package: "swift-configuration"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -93,9 +100,9 @@ let package = Package(
             dependencies: [
                 "AMDServer", "AMDCore", "RTP",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -28,13 +28,28 @@ flags=(-sanitize=fuzzer,address -parse-as-library -package-name amd_edge -I "$ou
 
 quiet() { grep -v "Cannot export local symbol" || true; }
 
-# A project module as a static library with its interface, rebuilt when a source is newer than the library.
+# The shipped model as Swift source, as the EmbedModel build-tool plugin generates it for swift build.
+generated=$out/generated
+mkdir -p "$generated/AMDCore"
+if [ ! -f "$generated/AMDCore/BeepModel+DefaultJSON.swift" ] \
+    || [ Models/default-model.json -nt "$generated/AMDCore/BeepModel+DefaultJSON.swift" ] \
+    || [ Plugins/EmbedModelTool/main.swift -nt "$generated/AMDCore/BeepModel+DefaultJSON.swift" ]; then
+    echo "== embedding Models/default-model.json"
+    swiftc -O Plugins/EmbedModelTool/main.swift -o "$out/EmbedModelTool" 2>&1 | quiet
+    "$out/EmbedModelTool" Models/default-model.json "$generated/AMDCore/BeepModel+DefaultJSON.swift"
+fi
+
+# A project module as a static library with its interface, rebuilt when a source (or its generated source) is
+# newer than the library.
 library() {
     local name=$1
     shift
     local sources
-    sources=$(find "Sources/$name" -name '*.swift' | sort)
-    if [ -f "$out/lib$name.a" ] && [ -z "$(find "Sources/$name" -name '*.swift' -newer "$out/lib$name.a")" ]; then
+    local directories=("Sources/$name")
+    [ -d "$generated/$name" ] && directories+=("$generated/$name")
+    sources=$(find "${directories[@]}" -name '*.swift' | sort)
+    # shellcheck disable=SC2086
+    if [ -f "$out/lib$name.a" ] && [ -z "$(find $sources -newer "$out/lib$name.a")" ]; then
         return
     fi
     echo "== building module $name"
@@ -47,6 +62,7 @@ library() {
 server_sources() {
     case $1 in
         VonageFuzz) echo Sources/AMDServer/Ingress/{VonageHeader,VonageSession,VonageSessionError,PCMCallStream}.swift \
+            Sources/AMDServer/Ingress/CallCounters+ReportInterval.swift \
             Sources/AMDServer/Calls/CallSink.swift Sources/AMDServer/Config/JSONValue.swift ;;
         RegistrationFuzz) echo Sources/AMDServer/Calls/{CallRegistration,CallRegistration+Request,CallRegistration+Source}.swift \
             Sources/AMDServer/Calls/{CallHubError,CallSink,KeyedDecodingContainer+Null}.swift \

@@ -16,7 +16,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "A CSV (header with file,label) or JSON Lines list of labelled files.")
     var list: String?
 
-    @Option(help: "Where to write the model JSON.")
+    @Option(help: "Where to write the model JSON (Models/default-model.json to ship it: the next build embeds it).")
     var output: String
 
     @Option(help: "Comma-separated classes that count as tones.")

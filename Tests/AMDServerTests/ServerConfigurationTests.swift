@@ -1,9 +1,19 @@
+import AMDCore
+import AMDServer
 import Foundation
 import NIOCore
 import Testing
 
-import AMDCore
-import AMDServer
+extension ServerConfiguration {
+    /// ``load(arguments:environment:readFile:)`` with the flags as `--KEY=VALUE` and the file given as bytes.
+    static func resolve(
+        fileData: Data?, filePath: String = "config", flags: [String: [String]], environment: [String: String] = [:]
+    ) throws(ConfigError) -> ServerConfiguration {
+        var arguments = flags.sorted { $0.key < $1.key }.flatMap { key, values in values.map { "--\(key)=\($0)" } }
+        if fileData != nil { arguments += ["--config", filePath] }
+        return try load(arguments: arguments, environment: environment) { _ in fileData ?? Data() }
+    }
+}
 
 struct ServerConfigurationTests {
     @Test func defaults() throws {
@@ -32,7 +42,8 @@ struct ServerConfigurationTests {
             "\(error)".contains("\"max-calls\"") && "\(error)".contains("a.json")
         }
         #expect(throws: ConfigError.unknownKey(path: "a.json", key: "max_calls")) {
-            _ = try ServerConfiguration.resolve(fileData: Data(#"{"max_calls":1}"#.utf8), filePath: "a.json", flags: [:])
+            _ = try ServerConfiguration.resolve(
+                fileData: Data(#"{"max_calls":1}"#.utf8), filePath: "a.json", flags: [:])
         }
         #expect {
             _ = try ServerConfiguration.resolve(fileData: nil, flags: ["idle-timeout": ["soon"]])
@@ -78,8 +89,10 @@ struct ServerConfigurationTests {
         let config = try ServerConfiguration.resolve(fileData: file, flags: ["ws-idle-timeout": ["750ms"]])
         #expect(config.wsPath == "/vonage/s3cret" && config.wsMaxMessageBytes == 4096)
         #expect(config.wsIdleTimeout == .milliseconds(750))
-        for (key, value) in [("ws-path", "socket"), ("ws-path", "/v1/socket"), ("ws-path", "/a b"),
-                             ("ws-max-message", "100"), ("ws-idle-timeout", "0")] {
+        for (key, value) in [
+            ("ws-path", "socket"), ("ws-path", "/v1/socket"), ("ws-path", "/a b"),
+            ("ws-max-message", "100"), ("ws-idle-timeout", "0"),
+        ] {
             #expect(throws: ConfigError.self, "\(key)=\(value)") {
                 _ = try ServerConfiguration.resolve(fileData: nil, flags: [key: [value]])
             }
@@ -133,5 +146,68 @@ struct ServerConfigurationTests {
         #expect(CIDR(parsing: "10.0.0.0/33") == nil)
         #expect(ServerConfiguration.parseDuration("250ms") == .milliseconds(250))
         #expect(ServerConfiguration.parseDuration("-1") == nil)
+    }
+
+    @Test func flagsBeatTheEnvironmentWhichBeatsTheFile() throws {
+        let file = Data(#"{"max-calls":50,"retention":"2m","http":"0.0.0.0:9000","api-token":"from-file"}"#.utf8)
+        let environment = [
+            "AMD_EDGE_MAX_CALLS": "60", "AMD_EDGE_RETENTION": "3m", "AMD_EDGE_RTP": "127.0.0.1:4000,[::1]:5000-5001",
+            "AMD_EDGE_API_TOKEN": "", "MAX_CALLS": "1",
+        ]
+        let config = try ServerConfiguration.resolve(
+            fileData: file, flags: ["max-calls": ["70"]], environment: environment)
+        #expect(config.maxCalls == 70, "the flag")
+        #expect(config.retention == .seconds(180), "the environment")
+        #expect(config.http == HostPort(host: "0.0.0.0", port: 9000), "the file")
+        #expect(config.apiToken == "from-file", "an empty variable is unset")
+        #expect(
+            config.rtp == [
+                ListenRange(host: "127.0.0.1", ports: 4000...4000), ListenRange(host: "::1", ports: 5000...5001),
+            ])
+        #expect(config.idleTimeout == .seconds(5), "the default")
+        let alsa = try ServerConfiguration.resolve(
+            fileData: nil, flags: [:], environment: ["AMD_EDGE_ALSA": "hw:1,0,hw:2,0@2"])
+        #expect(alsa.alsa == ["hw:1,0", "hw:2,0@2"], "an environment list keeps the devices' own commas")
+    }
+
+    @Test func errorsNameTheSourceOfTheValue() {
+        let file = Data(#"{"max-calls":"many","retention":"soon"}"#.utf8)
+        let cases: [([String: [String]], [String: String], String)] = [
+            (["max-calls": ["0"]], [:], #"flag --max-calls key "max-calls""#),
+            ([:], ["AMD_EDGE_MAX_CALLS": "lots"], #"environment AMD_EDGE_MAX_CALLS key "max-calls""#),
+            ([:], [:], #"config file a.json key "max-calls""#),
+        ]
+        for (flags, environment, expected) in cases {
+            #expect {
+                _ = try ServerConfiguration.resolve(
+                    fileData: file, filePath: "a.json", flags: flags, environment: environment)
+            } throws: { error in
+                "\(error)".hasPrefix(expected)
+            }
+        }
+        #expect(throws: ConfigError.unknownFlag("--max_calls")) {
+            _ = try ServerConfiguration.load(arguments: ["--max_calls", "1"], environment: [:])
+        }
+        #expect(throws: ConfigError.unexpectedArgument("500")) {
+            _ = try ServerConfiguration.load(arguments: ["500"], environment: [:])
+        }
+        #expect(throws: ConfigError.invalidValue(key: "http", origin: "flag --http", message: "expected a value")) {
+            _ = try ServerConfiguration.load(arguments: ["--http"], environment: [:])
+        }
+    }
+
+    @Test func everyOptionIsDeclaredOnceWithADefaultThatMatches() throws {
+        let keys = ServerConfiguration.options.map(\.key)
+        #expect(Set(keys).count == keys.count && keys.count == 22)
+        let defaults = ServerConfiguration()
+        for option in ServerConfiguration.options {
+            #expect(option.helpLine.hasPrefix("--\(option.key) "))
+            #expect(
+                option.environmentVariable == "AMD_EDGE_"
+                    + option.key.uppercased().replacingOccurrences(of: "-", with: "_"))
+            guard let text = option.defaultText else { continue }
+            let applied = try ServerConfiguration.load(arguments: ["--\(option.key)=\(text)"], environment: [:])
+            #expect("\(applied)" == "\(defaults)", "\(option.key)'s documented default \(text)")
+        }
     }
 }

@@ -1,7 +1,8 @@
 import FoundationEssentials
 
 extension BeepModel {
-    /// The shipped model (`Models/default-model.json`, embedded at build time by `tools/embed_model.py`).
+    /// The shipped model (`Models/default-model.json`, embedded at build time by the `EmbedModel` build-tool
+    /// plugin as the generated `defaultJSON`).
     ///
     /// Decoded once, on first use. It is compiled in rather than read from outside, and a unit test decodes it, so
     /// the failure branch cannot be reached by any input.

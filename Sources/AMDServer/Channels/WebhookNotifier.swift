@@ -123,9 +123,7 @@ package struct WebhookNotifier: Service {
         request.headers.add(name: "X-AMD-Event-Seq", value: String(event.seq))
         request.body = .bytes(ByteBuffer(string: event.json))
         do {
-            let seconds = policy.requestTimeout.components.seconds
-            let millis = seconds * 1000 + policy.requestTimeout.components.attoseconds / 1_000_000_000_000_000
-            let response = try await client.execute(request, timeout: .milliseconds(millis), logger: logger)
+            let response = try await client.execute(request, timeout: TimeAmount(policy.requestTimeout), logger: logger)
             // Read (and discard) a bounded body so the connection can be reused.
             _ = try? await response.body.collect(upTo: 64 * 1024)
             let code = response.status.code

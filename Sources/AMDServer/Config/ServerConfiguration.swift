@@ -1,11 +1,15 @@
 package import AMDCore
+package import Configuration
 package import FoundationEssentials
 package import Logging
 
-/// Every option of `amd-edge run`, from a JSON config file and command-line flags (flags win).
+/// Every option of `amd-edge run`, read through swift-configuration from command-line flags, the environment
+/// (`AMD_EDGE_*`) and a JSON config file, in that order of precedence, over the defaults below.
 ///
-/// The file's keys are the flags' names without dashes (`"max-calls": 500`, `"rtp": ["0.0.0.0:4000-4009"]`).
-/// Durations are seconds as a number, or a string with a unit (`"250ms"`, `"5s"`, `"10m"`, `"1h"`).
+/// Each option is declared once, in ``options`` (key, help, default, check). The file's keys are the flags' names
+/// without dashes (`"max-calls": 500`, `"rtp": ["0.0.0.0:4000-4009"]`); the environment's are `AMD_EDGE_` and the
+/// key upper-cased (`AMD_EDGE_MAX_CALLS`), with a repeatable option's values separated by commas. Durations are
+/// seconds as a number, or a string with a unit (`"250ms"`, `"5s"`, `"10m"`, `"1h"`).
 package struct ServerConfiguration: Sendable {
     /// HTTP API address (`--http`), loopback by default.
     package var http = HostPort(host: "127.0.0.1", port: 8080)
@@ -56,167 +60,21 @@ package struct ServerConfiguration: Sendable {
     /// The file ``model`` was read from, or `nil` for the shipped model.
     package var modelPath: String?
 
-    /// The keys a config file may have, which are also the flags' names.
-    package static let keys: [String] = [
-        "http", "rtp", "rtp-allow", "idle-timeout", "max-calls", "retention", "max-ended-calls", "notify-udp",
-        "webhook", "webhook-queue", "webhook-attempts", "webhook-timeout", "api-token", "max-body",
-        "event-history", "log-level", "shutdown-timeout", "ws-path", "ws-max-message", "ws-idle-timeout", "alsa",
-        "model",
-    ]
-
     /// The defaults.
     package init() {}
 
-    /// Builds the configuration from a config file (if any) and flags; flags replace the file's value of a key.
-    /// - Parameters:
-    ///   - fileData: the config file's bytes, or `nil` without `--config`.
-    ///   - filePath: the file's path, for messages.
-    ///   - flags: values given on the command line, by key (repeatable flags have several).
-    ///   - environment: `AMD_EDGE_API_TOKEN` is read from here when neither the file nor a flag sets the token.
-    package static func resolve(
-        fileData: Data?, filePath: String = "config", flags: [String: [String]],
-        environment: [String: String] = [:]
-    ) throws(ConfigError) -> ServerConfiguration {
-        var values: [String: (values: [String], origin: String)] = [:]
-        if let fileData {
-            for (key, list) in try fileValues(fileData, path: filePath) {
-                values[key] = (list, "config file \(filePath)")
+    /// Reads every option from `reader`, as Hummingbird's `Application+ConfigReader` does: each key of ``options``
+    /// as an array of strings (one for a single-valued option), checked and applied over the defaults.
+    /// - Throws: ``ConfigError/invalidValue(key:origin:message:)`` for the first value that fails its check; the
+    ///   origin is empty here, since a reader does not tell which provider answered
+    ///   (``load(arguments:environment:readFile:)`` fills it in).
+    package init(reader: ConfigReader) throws(ConfigError) {
+        self.init()
+        for option in Self.options {
+            guard let texts = reader.stringArray(forKey: ConfigKey([option.key]), isSecret: option.isSecret) else {
+                continue
             }
-        }
-        if values["api-token"] == nil, let token = environment["AMD_EDGE_API_TOKEN"], !token.isEmpty {
-            values["api-token"] = ([token], "environment AMD_EDGE_API_TOKEN")
-        }
-        for (key, list) in flags where !list.isEmpty {
-            values[key] = (list, "flag --\(key)")
-        }
-        var config = ServerConfiguration()
-        for key in keys {
-            guard let (list, origin) = values[key] else { continue }
-            try config.apply(key: key, values: list, origin: origin)
-        }
-        return config
-    }
-
-    private mutating func apply(key: String, values: [String], origin: String) throws(ConfigError) {
-        func fail(_ message: String) -> ConfigError { .invalidValue(key: key, origin: origin, message: message) }
-        func single() throws(ConfigError) -> String {
-            guard values.count == 1, let value = values.first else { throw fail("expected one value") }
-            return value
-        }
-        func integer(_ range: ClosedRange<Int>) throws(ConfigError) -> Int {
-            let text = try single()
-            guard let value = Int(text), range.contains(value) else {
-                throw fail("expected an integer from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"")
-            }
-            return value
-        }
-        func duration() throws(ConfigError) -> Duration {
-            let text = try single()
-            guard let value = Self.parseDuration(text) else {
-                throw fail("expected a duration (seconds, or a number with ms, s, m or h), got \"\(text)\"")
-            }
-            return value
-        }
-        switch key {
-        case "http":
-            let text = try single()
-            guard let value = HostPort(parsing: text) else { throw fail("expected HOST:PORT, got \"\(text)\"") }
-            http = value
-        case "rtp":
-            rtp = try values.map { text throws(ConfigError) in
-                guard let value = ListenRange(parsing: text) else {
-                    throw fail("expected HOST:PORT or HOST:FIRST-LAST (at most 1024 ports), got \"\(text)\"")
-                }
-                return value
-            }
-        case "rtp-allow":
-            rtpAllow = try values.map { text throws(ConfigError) in
-                guard let value = CIDR(parsing: text) else { throw fail("expected an IP network, got \"\(text)\"") }
-                return value
-            }
-        case "idle-timeout": idleTimeout = try duration()
-        case "max-calls": maxCalls = try integer(1...1_000_000)
-        case "retention": retention = try duration()
-        case "max-ended-calls": maxEndedCalls = try integer(0...1_000_000)
-        case "notify-udp":
-            notifyUDP = try values.map { text throws(ConfigError) in
-                guard let value = HostPort(parsing: text), value.port > 0 else {
-                    throw fail("expected HOST:PORT, got \"\(text)\"")
-                }
-                return value
-            }
-        case "webhook":
-            webhooks = try values.map { text throws(ConfigError) in
-                guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil
-                else { throw fail("expected an http:// or https:// URL, got \"\(text)\"") }
-                return text
-            }
-        case "webhook-queue": webhookQueue = try integer(1...1_000_000)
-        case "webhook-attempts": webhookAttempts = try integer(1...100)
-        case "webhook-timeout": webhookTimeout = try duration()
-        case "api-token":
-            let token = try single()
-            guard !token.isEmpty, token.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
-                throw fail("expected a non-empty token of printable characters without spaces")
-            }
-            apiToken = token
-        case "max-body": maxBodyBytes = try integer(1...(64 * 1024 * 1024))
-        case "event-history": eventHistory = try integer(1...10_000_000)
-        case "log-level":
-            let text = try single()
-            guard let level = Logger.Level(rawValue: text.lowercased()) else {
-                throw fail("expected trace, debug, info, notice, warning, error or critical, got \"\(text)\"")
-            }
-            logLevel = level
-        case "shutdown-timeout": shutdownTimeout = try duration()
-        case "ws-path":
-            let text = try single()
-            guard Self.isValidWebSocketPath(text) else {
-                throw fail(
-                    "expected a path like /socket (starting with /, outside /v1, no spaces, ? or #), got \"\(text)\"")
-            }
-            wsPath = text
-        case "ws-max-message": wsMaxMessageBytes = try integer(1024...(16 * 1024 * 1024))
-        case "ws-idle-timeout":
-            let value = try duration()
-            guard value > .zero else { throw fail("expected a duration above zero") }
-            wsIdleTimeout = value
-        case "alsa":
-            var devices: [String] = []
-            var names: Set<String> = []
-            for text in values {
-                guard let list = Self.alsaDevices(parsing: text) else {
-                    throw fail(
-                        "expected ALSA device names separated by commas (e.g. hw:1,0,plughw:2,0), got \"\(text)\"")
-                }
-                for device in list {
-                    guard let parsed = ALSADevice(parsing: device) else {
-                        throw fail(
-                            "expected DEVICE or DEVICE@N with N channels from 1 to \(ALSADevice.maxChannels)"
-                                + " (e.g. hw:1,0@4), got \"\(device)\"")
-                    }
-                    guard names.insert(parsed.name).inserted else {
-                        throw fail("device \"\(parsed.name)\" is listed twice")
-                    }
-                    devices.append(device)
-                }
-            }
-            alsa = devices
-        case "model":
-            let path = try single()
-            let data: Data
-            do {
-                data = try Data(contentsOf: URL(fileURLWithPath: path))
-            } catch {
-                throw fail("cannot read \(path): \(error.fileReadReason)")
-            }
-            do {
-                model = try BeepModel(json: data)
-            } catch {
-                throw fail("\(path) is not a usable model: \(error)")
-            }
-            modelPath = path
-        default: break
+            try option.apply(&self, ServerOptionValue(key: option.key, texts: texts))
         }
     }
 
@@ -268,32 +126,4 @@ package struct ServerConfiguration: Sendable {
         return .milliseconds(Int64((value * scale * 1000).rounded()))
     }
 
-    private static func fileValues(_ data: Data, path: String) throws(ConfigError) -> [String: [String]] {
-        let object: [String: JSONValue]
-        do {
-            object = try JSONDecoder().decode([String: JSONValue].self, from: data)
-        } catch {
-            throw .unreadableFile(path: path, reason: "not a JSON object (\(error))")
-        }
-        var result: [String: [String]] = [:]
-        for (key, value) in object {
-            guard keys.contains(key) else { throw .unknownKey(path: path, key: key) }
-            let list: [String]?
-            switch value {
-            case .array(let items):
-                let texts = items.compactMap(\.scalarText)
-                guard texts.count == items.count else {
-                    throw .invalidValue(key: key, origin: "config file \(path)", message: "expected strings or numbers")
-                }
-                list = texts
-            case .null: list = nil
-            default: list = value.scalarText.map { [$0] }
-            }
-            guard let list else {
-                throw .invalidValue(key: key, origin: "config file \(path)", message: "expected a string or a number")
-            }
-            result[key] = list
-        }
-        return result
-    }
 }

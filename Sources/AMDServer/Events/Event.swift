@@ -11,7 +11,8 @@ package enum EventType: String, Sendable, Hashable, Codable {
     case callEnded = "call_ended"
 }
 
-/// One event as every channel (long-poll, websocket, UDP, webhook) carries it (issue 6's `Event` object).
+/// One event as every channel (long-poll, websocket, UDP, webhook) carries it (the `Event` object of
+/// `docs/openapi.yaml`).
 ///
 /// The wire form is encoded once, when the bus assigns `seq`, and shared by every subscriber.
 package struct Event: Sendable, Hashable {

@@ -6,7 +6,8 @@ import Synchronization
 ///
 /// ``publish(callID:at:details:)`` never blocks on a subscriber: each subscriber has its own bounded buffer
 /// (an `AsyncStream` dropping its oldest events when full), and a drop is counted on the subscriber's channel.
-/// The lock is held only to number an event, append it to the history and hand it to the buffers, so events
+/// The lock is held while an event is numbered, encoded to its JSON wire form (which carries the `seq`, so it is
+/// encoded under the lock, once for every channel), appended to the history and handed to the buffers, so events
 /// reach every subscriber in `seq` order.
 package final class EventBus: Sendable {
     /// The events after a position in the sequence, as `GET /v1/events` returns them.

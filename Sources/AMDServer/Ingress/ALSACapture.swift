@@ -1,4 +1,5 @@
 import CALSA
+import NIOCore
 
 #if canImport(Glibc)
 import Glibc
@@ -133,9 +134,7 @@ package struct ALSACapture: ~Copyable {
 
     /// The monotonic clock, in nanoseconds since the process's first call: the time base of ``ALSAStreamClock``.
     private static func monotonicNs() -> UInt64 {
-        let elapsed = ContinuousClock.now - epoch
-        let (seconds, attoseconds) = elapsed.components
-        return UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+        UInt64(max(0, TimeAmount(ContinuousClock.now - epoch).nanoseconds))
     }
 
     /// The origin of ``monotonicNs()``.

@@ -15,8 +15,8 @@ import Synchronization
 /// on the ``CallSink`` (ingress `alsa`, source ``ALSADevice/source(channel:)``, codec `L16/<rate>`, id
 /// ``callID(device:channel:)``) and feeds each channel of each period to that call's ``StreamDetector``, which it
 /// owns (``ALSAIngressStream``), so the per-period path takes no lock and allocates nothing. Beeps go to the sink at
-/// once, counters every ``reportIntervalMs`` of stream time. Frames lost to an overrun move every channel's stream
-/// time on (``ALSACapture/lostFrames``), so later events keep the line's time.
+/// once, counters every ``CallCounters/reportIntervalMs`` of stream time. Frames lost to an overrun move every
+/// channel's stream time on (``ALSACapture/lostFrames``), so later events keep the line's time.
 ///
 /// The devices are opened by ``open(devices:sink:metrics:logger:)`` before the daemon listens: one that cannot be
 /// opened makes it throw its ``ALSACaptureError`` (naming the device and libasound's reason) and the daemon does
@@ -29,8 +29,6 @@ import Synchronization
 package struct ALSAIngress: Service {
     /// The longest one read waits for a period, in milliseconds: how late a thread may notice a shutdown.
     static let readTimeoutMs: Int32 = 100
-    /// Counters are sent to the sink (and metrics updated) every this many stream milliseconds.
-    static let reportIntervalMs: Int64 = 500
 
     /// The devices captured, as given (`DEVICE` or `DEVICE@N`).
     package let devices: [String]

@@ -13,10 +13,8 @@ struct ALSAIngressStream {
     private(set) var calls: [PCMCallStream?]
     /// One channel's S16_LE samples of the current period, taken out of the interleaved period.
     private var channelBytes: [UInt8]
-    /// Periods, samples (per channel) and detector wall-clock nanoseconds not yet added to the metrics.
-    private var batchPeriods: Int64 = 0
-    private var batchSamples: Int64 = 0
-    private var batchDetectorNanoseconds: UInt64 = 0
+    /// Periods, samples (over every open channel) and detector time not yet added to the metrics.
+    private var metricsBatch = IngressMetricsBatch()
     /// The device's rate, in Hz.
     private let sampleRate: Int
 
@@ -28,7 +26,7 @@ struct ALSAIngressStream {
     }
 
     /// Feeds one period of interleaved S16_LE frames to each channel's detector; reports beeps at once and counters
-    /// (and metrics) every ``ALSAIngress/reportIntervalMs`` of stream time.
+    /// (and metrics) every ``CallCounters/reportIntervalMs`` of stream time.
     mutating func process(
         _ period: UnsafeRawBufferPointer, sink: any CallSink, metrics: ServerMetrics, deviceMetrics: ALSAMetrics
     ) {
@@ -42,7 +40,7 @@ struct ALSAIngressStream {
         for channel in calls.indices where calls[channel] != nil {
             guard channels > 1 else {
                 let samples = UnsafeRawBufferPointer(rebasing: period[0..<(frames * width)])
-                reported = calls[channel]!.process(samples, sink: sink, reportIntervalMs: ALSAIngress.reportIntervalMs)
+                reported = calls[channel]!.process(samples, sink: sink)
                 continue
             }
             channelBytes.withUnsafeMutableBytes { out in
@@ -54,14 +52,14 @@ struct ALSAIngressStream {
             }
             channelBytes.withUnsafeBytes { bytes in
                 let samples = UnsafeRawBufferPointer(rebasing: bytes[0..<(frames * width)])
-                if calls[channel]!.process(samples, sink: sink, reportIntervalMs: ALSAIngress.reportIntervalMs) {
+                if calls[channel]!.process(samples, sink: sink) {
                     reported = true
                 }
             }
         }
-        batchPeriods += 1
-        batchSamples += Int64(frames)
-        batchDetectorNanoseconds += NIODeadline.now().uptimeNanoseconds &- start
+        let elapsed = Int64(truncatingIfNeeded: NIODeadline.now().uptimeNanoseconds &- start)
+        let openCalls = calls.count { $0 != nil }
+        metricsBatch.add(units: 1, samples: Int64(frames * openCalls), detectorNanoseconds: elapsed)
         if reported { flushMetrics(metrics, deviceMetrics: deviceMetrics) }
     }
 
@@ -70,20 +68,14 @@ struct ALSAIngressStream {
     mutating func skip(lostFrames: Int64, sink: any CallSink, deviceMetrics: ALSAMetrics) {
         guard lostFrames > 0 else { return }
         for channel in calls.indices where calls[channel] != nil {
-            calls[channel]!.skip(lostSamples: lostFrames, sink: sink, reportIntervalMs: ALSAIngress.reportIntervalMs)
+            calls[channel]!.skip(lostSamples: lostFrames, sink: sink)
         }
         deviceMetrics.lostSeconds.increment(by: Double(lostFrames) / Double(sampleRate))
     }
 
     /// Adds the periods, audio seconds (every open channel's) and detector seconds not yet counted to the metrics.
     mutating func flushMetrics(_ metrics: ServerMetrics, deviceMetrics: ALSAMetrics) {
-        guard batchPeriods > 0 else { return }
-        let openCalls = calls.count { $0 != nil }
-        deviceMetrics.periods.increment(by: batchPeriods)
-        metrics.audioSeconds.increment(by: Double(batchSamples * Int64(openCalls)) / Double(sampleRate))
-        metrics.detectorSeconds.increment(by: Double(batchDetectorNanoseconds) / 1e9)
-        batchPeriods = 0
-        batchSamples = 0
-        batchDetectorNanoseconds = 0
+        guard metricsBatch.pendingUnits > 0 else { return }
+        metricsBatch.flush(to: metrics, sampleRate: sampleRate, unitsCounter: deviceMetrics.periods)
     }
 }

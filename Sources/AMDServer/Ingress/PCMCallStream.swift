@@ -33,9 +33,10 @@ struct PCMCallStream: Sendable {
     }
 
     /// Feeds one frame of 16-bit little-endian samples: beeps go to `sink` at once, counters once at least
-    /// `reportIntervalMs` of stream time passed since the last report. Returns whether it reported counters.
+    /// ``CallCounters/reportIntervalMs`` of stream time passed since the last report. Returns whether it reported
+    /// counters.
     @discardableResult
-    mutating func process(_ bytes: UnsafeRawBufferPointer, sink: any CallSink, reportIntervalMs: Int64) -> Bool {
+    mutating func process(_ bytes: UnsafeRawBufferPointer, sink: any CallSink) -> Bool {
         samples += Int64(bytes.count / 2)
         frames += 1
         let counters = counters
@@ -43,13 +44,13 @@ struct PCMCallStream: Sendable {
         detector.process(bytes) { output in
             if let event = output.beep { sink.beep(callID, event: event, counters: counters) }
         }
-        return report(counters, sink: sink, reportIntervalMs: reportIntervalMs)
+        return report(counters, sink: sink)
     }
 
     /// Advances stream time over `sampleCount` samples the ingress lost (an ALSA overrun): the detector takes them as
     /// a gap, as RTP's lost packets, so later events keep the line's own time; no frame is counted.
     @discardableResult
-    mutating func skip(lostSamples sampleCount: Int64, sink: any CallSink, reportIntervalMs: Int64) -> Bool {
+    mutating func skip(lostSamples sampleCount: Int64, sink: any CallSink) -> Bool {
         guard sampleCount > 0 else { return false }
         samples += sampleCount
         let counters = counters
@@ -57,12 +58,13 @@ struct PCMCallStream: Sendable {
         detector.processSilence(sampleCount: Int(clamping: sampleCount)) { output in
             if let event = output.beep { sink.beep(callID, event: event, counters: counters) }
         }
-        return report(counters, sink: sink, reportIntervalMs: reportIntervalMs)
+        return report(counters, sink: sink)
     }
 
-    /// Sends `counters` to the sink once at least `reportIntervalMs` of stream time passed since the last report.
-    private mutating func report(_ counters: CallCounters, sink: any CallSink, reportIntervalMs: Int64) -> Bool {
-        guard counters.audioMs - reportedAudioMs >= reportIntervalMs else { return false }
+    /// Sends `counters` to the sink once at least ``CallCounters/reportIntervalMs`` of stream time passed since the
+    /// last report.
+    private mutating func report(_ counters: CallCounters, sink: any CallSink) -> Bool {
+        guard counters.audioMs - reportedAudioMs >= CallCounters.reportIntervalMs else { return false }
         reportedAudioMs = counters.audioMs
         sink.update(callID, counters: counters)
         return true

@@ -4,7 +4,8 @@ import Metrics
 import NIOCore
 import RTP
 
-/// One RTP socket's receive path: allow-list, per-stream state, detection, reports to the ``CallSink``.
+/// One RTP socket's receive path: allow-list, source admission, per-stream state, detection, reports to the
+/// ``CallSink``.
 ///
 /// Streams are keyed by ``RTPStreamKey`` (source address, source port, SSRC: a new SSRC from the same address is a
 /// new stream) in a dictionary owned by the channel's event loop (every method runs there), so the per-packet path
@@ -13,8 +14,10 @@ import RTP
 /// stream is dropped as `call_limit` and the streams already tracked keep working.
 ///
 /// Per datagram: parse the header in place (``RTPPacket``), look the stream up, hand the packet to its
-/// ``RTPStreamReassembler``, and feed what plays out to its ``StreamDetector``. Nothing is allocated per datagram
-/// beyond what NIO gives; a stream's buffers are allocated when its first audio packet opens the call.
+/// ``RTPStreamReassembler``, count what it dropped from the ``RTPPacketOutcome`` it returns, and feed what plays
+/// out to its ``StreamDetector``. Nothing is allocated per datagram beyond what NIO gives; a stream's buffers are
+/// allocated when its first audio packet opens the call. Time (arrival, idle timeout, probation) is the event
+/// loop's clock, `context.eventLoop.now`, so a test drives it with `EmbeddedEventLoop.advanceTime(by:)`.
 final class RTPIngressHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
 
@@ -36,17 +39,27 @@ final class RTPIngressHandler: ChannelInboundHandler {
         var aLawDetector: StreamDetector
     }
 
-    /// Counters are sent to the hub (and detector time to the metrics) every this many stream milliseconds.
-    static let reportIntervalMs: Int64 = 500
+    /// The stream table is reserved up to this many streams at start; beyond it, it grows as calls come.
+    private static let maxReservedStreams = 4096
+    /// The idle sweep runs every quarter of the idle timeout, within these bounds.
+    private static let sweepIntervalBounds = TimeAmount.milliseconds(20)...TimeAmount.seconds(1)
+    /// The sweep runs this many times per idle timeout, so a stream ends at most a quarter late.
+    private static let sweepsPerIdleTimeout: Int64 = 4
+    /// ``CallCounters/reportIntervalMs`` in samples at ``RTPAudioCodec/clockRateHz``.
+    private static let reportIntervalSamples =
+        CallCounters.reportIntervalMs * Int64(RTPAudioCodec.clockRateHz) / millisecondsPerSecond
+    private static let millisecondsPerSecond: Int64 = 1000
+    /// Comfort noise (RFC 3389), a static payload type; before a stream's first audio it is dropped.
+    private static let comfortNoisePayloadType: UInt8 = 13
 
-    let settings: Settings
-    let sink: any CallSink
-    let metrics: ServerMetrics
-    let logger: Logger
-    /// The socket's streams; only touched on the channel's event loop.
-    var streams: [RTPStreamKey: RTPIngressStream] = [:]
-    /// Sources not yet proven; only touched on the channel's event loop.
-    var admission: RTPSourceAdmission
+    private let settings: Settings
+    private let sink: any CallSink
+    private let metrics: ServerMetrics
+    private let logger: Logger
+    /// The socket's streams.
+    private var streams: [RTPStreamKey: RTPIngressStream] = [:]
+    /// Sources not yet proven.
+    private var admission: RTPSourceAdmission
     private var sweepTask: RepeatedTask?
 
     init(settings: Settings, sink: any CallSink, metrics: ServerMetrics, logger: Logger) {
@@ -55,14 +68,16 @@ final class RTPIngressHandler: ChannelInboundHandler {
         self.metrics = metrics
         self.logger = logger
         admission = RTPSourceAdmission(configuration: settings.admission)
-        streams.reserveCapacity(min(settings.maxStreams, 4096))
+        streams.reserveCapacity(min(settings.maxStreams, Self.maxReservedStreams))
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        let interval = TimeAmount.milliseconds(max(20, min(1000, Self.milliseconds(settings.idleTimeout) / 4)))
+        let quarter = TimeAmount.nanoseconds(TimeAmount(settings.idleTimeout).nanoseconds / Self.sweepsPerIdleTimeout)
+        let interval = min(max(quarter, Self.sweepIntervalBounds.lowerBound), Self.sweepIntervalBounds.upperBound)
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        sweepTask = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
-            loopBound.value.endIdleStreams(now: .now())
+        let eventLoop = context.eventLoop
+        sweepTask = eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+            loopBound.value.endIdleStreams(now: eventLoop.now)
         }
         context.fireChannelActive()
     }
@@ -84,17 +99,20 @@ final class RTPIngressHandler: ChannelInboundHandler {
             metrics.packetsDropped(.notAllowed).increment()
             return
         }
-        receive(envelope.data, from: address, port: UInt16(truncatingIfNeeded: envelope.remoteAddress.port ?? 0), now: .now())
+        let port = UInt16(truncatingIfNeeded: envelope.remoteAddress.port ?? 0)
+        receive(envelope.data, from: address, port: port, now: context.eventLoop.now)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         logger.debug("RTP socket error", metadata: ["error": "\(error)"])
     }
 
+    // MARK: - Streams
+
     /// Ends the streams that received nothing for the idle timeout: plays out their jitter buffers, reports the
     /// last counters and closes their calls.
-    func endIdleStreams(now: NIODeadline) {
-        let limit = TimeAmount.milliseconds(Self.milliseconds(settings.idleTimeout))
+    private func endIdleStreams(now: NIODeadline) {
+        let limit = TimeAmount(settings.idleTimeout)
         var idle: [RTPStreamKey] = []
         for (key, stream) in streams where now - stream.lastPacketAt >= limit { idle.append(key) }
         for key in idle {
@@ -104,7 +122,7 @@ final class RTPIngressHandler: ChannelInboundHandler {
     }
 
     /// Flushes a stream's jitter buffer into its detector, then closes its call.
-    func end(_ stream: RTPIngressStream, reason: String) {
+    private func end(_ stream: RTPIngressStream, reason: String) {
         stream.reassembler.flush { event in play(event, on: stream) }
         stream.packetsLost = Int64(stream.reassembler.counters.lost)
         flushDetectorMetrics(stream)
@@ -113,7 +131,7 @@ final class RTPIngressHandler: ChannelInboundHandler {
 
     /// Starts tracking a stream whose source was just admitted, unless the hub is at its call limit (which the
     /// hub counts in `amd_calls_rejected_total`; the packet is dropped as `call_limit`).
-    func openStream(_ key: RTPStreamKey, codec: RTPAudioCodec, now: NIODeadline) -> RTPIngressStream? {
+    private func openStream(_ key: RTPStreamKey, codec: RTPAudioCodec, now: NIODeadline) -> RTPIngressStream? {
         let host = key.address.isIPv6 ? "[\(key.address)]" : "\(key.address)"
         let descriptor = CallDescriptor(
             ingress: .rtp, source: "\(host):\(key.port)", ssrc: key.ssrc, codec: codec.name)
@@ -129,8 +147,171 @@ final class RTPIngressHandler: ChannelInboundHandler {
         return stream
     }
 
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+    // MARK: - Receive
+
+    /// Handles one datagram from an allowed source: parse, find the stream or admit its source, reassemble,
+    /// detect, report.
+    ///
+    /// Datagrams that are not RTP are counted by ``RTPParseError/reason``. A source's first PCMU or PCMA packet
+    /// starts its probation (``RTPSourceAdmission``); the next one in sequence opens the call
+    /// (``CallSink/open(_:)``) and both are played. A source a registration names opens at its first packet.
+    /// Comfort noise or DTMF before any audio is dropped as `before_audio`. Beeps go to the sink as soon as the
+    /// detector reports them; the counters every ``CallCounters/reportIntervalMs`` of stream time.
+    /// - Parameters:
+    ///   - datagram: the UDP payload.
+    ///   - address: the sender's address.
+    ///   - port: the sender's UDP port.
+    ///   - now: the arrival time on the event loop's clock, for the idle timeout and probation.
+    private func receive(_ datagram: ByteBuffer, from address: IPAddress, port: UInt16, now: NIODeadline) {
+        datagram.withUnsafeReadableBytes { bytes in
+            let packet: RTPPacket
+            do throws(RTPParseError) {
+                packet = try RTPPacket(parsing: bytes)
+            } catch {
+                metrics.packetsDropped(ServerMetrics.DropReason(error)).increment()
+                return
+            }
+            let key = RTPStreamKey(address: address, port: port, ssrc: packet.ssrc)
+            if let stream = streams[key] {
+                take(packet, bytes: bytes, on: stream, now: now)
+                return
+            }
+            guard let codec = RTPAudioCodec(payloadType: packet.payloadType) else {
+                let isSignalling =
+                    packet.payloadType == Self.comfortNoisePayloadType
+                    || packet.payloadType == settings.reassembler.telephoneEventPayloadType
+                metrics.packetsDropped(isSignalling ? .beforeAudio : .unsupportedPayload).increment()
+                return
+            }
+            admit(key, codec: codec, packet: packet, bytes: bytes, now: now)
+        }
+    }
+
+    /// Runs a packet of a source without a call through admission; opens the call when the source is proven
+    /// (or registered) and plays the held packet, then this one.
+    private func admit(
+        _ key: RTPStreamKey, codec: RTPAudioCodec, packet: RTPPacket, bytes: UnsafeRawBufferPointer, now: NIODeadline
+    ) {
+        if sink.isRegistered(address: key.address, port: key.port, ssrc: key.ssrc) {
+            guard let stream = openStream(key, codec: codec, now: now) else { return }
+            take(packet, bytes: bytes, on: stream, now: now)
+            return
+        }
+        let transport = RTPSourceAdmission.Transport(address: key.address, port: key.port)
+        switch admission.offer(transport, ssrc: key.ssrc, sequence: packet.sequenceNumber, datagram: bytes, now: now) {
+        case .hold(let discarded):
+            if discarded { metrics.packetsDropped(.probation).increment() }
+        case .tableFull:
+            metrics.packetsDropped(.probationFull).increment()
+        case .refusedRecently:
+            metrics.packetsDropped(.callLimit).increment()
+        case .admit(let held):
+            guard let stream = openStream(key, codec: codec, now: now) else {
+                admission.refused(transport, now: now)
+                return
+            }
+            if let held {
+                admission.heldPacket(held) { heldBytes in
+                    // The held datagram parsed when it came; parsing the same bytes again cannot fail.
+                    guard let first = try? RTPPacket(parsing: heldBytes) else { return }
+                    take(first, bytes: heldBytes, on: stream, now: now)
+                }
+            }
+            admission.admitted(transport)
+            take(packet, bytes: bytes, on: stream, now: now)
+        }
+    }
+
+    /// Gives one packet of a tracked stream to its reassembler and detector, counts a drop, and reports when due.
+    private func take(
+        _ packet: RTPPacket, bytes: UnsafeRawBufferPointer, on stream: RTPIngressStream, now: NIODeadline
+    ) {
+        stream.lastPacketAt = now
+        stream.packets += 1
+        let outcome = stream.reassembler.receive(packet, payload: packet.payload(in: bytes)) { event in
+            play(event, on: stream)
+        }
+        stream.packetsLost = Int64(stream.reassembler.counters.lost)
+        if let reason = ServerMetrics.DropReason(outcome) { metrics.packetsDropped(reason).increment() }
+        if stream.unreportedSamples >= Self.reportIntervalSamples {
+            flushDetectorMetrics(stream)
+            sink.update(stream.callID, counters: stream.counters)
+        }
+    }
+
+    // MARK: - Play-out
+
+    /// Feeds one reassembler event to the stream's detector (audio, silence) or the sink (DTMF).
+    ///
+    /// Runs inside the reassembler's callback, so it must not touch `stream.reassembler`.
+    private func play(_ event: RTPStreamEvent, on stream: RTPIngressStream) {
+        switch event {
+        case .audio(let payloadType, let payload):
+            // A stream may switch law mid-call; the detector decodes the other law and keeps its state.
+            let law = RTPAudioCodec(payloadType: payloadType)?.encoding ?? stream.codec.encoding
+            detect(on: stream) { detector, onOutput in detector.process(payload, law: law, onOutput: onOutput) }
+        case .silence(let samples):
+            detect(on: stream) { detector, onOutput in
+                detector.processSilence(sampleCount: samples, onOutput: onOutput)
+            }
+        case .dtmf(let digit):
+            sink.dtmf(stream.callID, digit: String(digit))
+        }
+    }
+
+    /// Runs `feed` on the stream's detector, timing it, then reports the beeps it found (with the counters as of
+    /// the end of the fed audio) and logs the tones it rejected.
+    private func detect(
+        on stream: RTPIngressStream,
+        _ feed: (inout StreamDetector, (BeepDetector.Output) -> Void) -> Void
+    ) {
+        // What goes to the sink waits until the detector returns: the counters read the detector's stream time,
+        // which cannot be read from inside its own callback. Empty unless something is found (an array allocates
+        // on its first append only).
+        var found: [BeepDetector.Output] = []
+        let start = NIODeadline.now()
+        feed(&stream.detector) { output in
+            switch output {
+            case .beep: found.append(output)
+            case .rejection(let rejection):
+                logger.debug(
+                    "beep-like tone rejected", metadata: ["call": "\(stream.callID)", "rejection": "\(rejection)"])
+            case .candidate: break
+            }
+        }
+        stream.metricsBatch.add(samples: 0, detectorNanoseconds: (NIODeadline.now() - start).nanoseconds)
+        for output in found { report(output, on: stream) }
+    }
+
+    /// Passes one detector output that the hub publishes to the sink, with the stream's counters.
+    private func report(_ output: BeepDetector.Output, on stream: RTPIngressStream) {
+        guard case .beep(let event) = output else { return }
+        logger.info(
+            "beep",
+            metadata: ["call": "\(stream.callID)", "onset_ms": "\(event.onsetMs)", "hz": "\(event.frequencyHz)"])
+        sink.beep(stream.callID, event: event, counters: stream.counters)
+    }
+
+    /// Adds the detector time and stream time since the stream's last report to the metrics.
+    private func flushDetectorMetrics(_ stream: RTPIngressStream) {
+        stream.metricsBatch.add(samples: stream.unreportedSamples, detectorNanoseconds: 0)
+        stream.reportedSamples = stream.detector.inputSamples
+        guard !stream.metricsBatch.isEmpty else { return }
+        stream.metricsBatch.flush(to: metrics, sampleRate: RTPAudioCodec.clockRateHz)
+    }
+}
+
+extension ServerMetrics.DropReason {
+    /// The drop reason of a packet the reassembler refused, or nil when it took the packet.
+    init?(_ outcome: RTPPacketOutcome) {
+        switch outcome {
+        case .played, .buffered: return nil
+        case .unsupportedPayloadType: self = .unsupportedPayload
+        case .duplicate: self = .duplicate
+        case .late: self = .late
+        case .outOfRange: self = .outOfRange
+        case .oversize: self = .oversize
+        }
     }
 }
 

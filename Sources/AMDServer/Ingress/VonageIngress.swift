@@ -59,6 +59,9 @@ package struct VonageIngress: Sendable {
 
     /// Frames between flushes of the batched frame and detector-time metrics (25 × 20 ms = 500 ms of audio).
     private static let metricsBatchFrames = 25
+    private static let nanosecondsPerMillisecond: Int64 = 1_000_000
+    /// Bytes of one 16-bit linear sample, the websocket's audio.
+    private static let bytesPerSample = 2
 
     let settings: Settings
     let sink: any CallSink
@@ -120,7 +123,10 @@ package struct VonageIngress: Sendable {
                 case .stopped: break
                 }
             }
-            if idle, failure == nil { failure = .idleTimeout(ms: RTPIngressHandler.milliseconds(settings.idleTimeout)) }
+            if idle, failure == nil {
+                failure = .idleTimeout(
+                    ms: TimeAmount(settings.idleTimeout).nanoseconds / Self.nanosecondsPerMillisecond)
+            }
             return (session, failure)
         }
         var ended = finalSession
@@ -157,18 +163,11 @@ package struct VonageIngress: Sendable {
         var iterator = inbound.makeAsyncIterator()
         var pending: ByteBuffer?
         var pendingIsText = false
-        var batchFrames = 0
-        var batchDetectorNanos: UInt64 = 0
-        var batchSamples = 0
+        var metricsBatch = IngressMetricsBatch()
         var sampleRate = 0
         func flush() {
-            guard batchFrames > 0 else { return }
-            metrics.frames.increment(by: Int64(batchFrames))
-            serverMetrics.detectorSeconds.increment(by: Double(batchDetectorNanos) / 1e9)
-            if sampleRate > 0 { serverMetrics.audioSeconds.increment(by: Double(batchSamples) / Double(sampleRate)) }
-            batchFrames = 0
-            batchDetectorNanos = 0
-            batchSamples = 0
+            guard metricsBatch.pendingUnits > 0 else { return }
+            metricsBatch.flush(to: serverMetrics, sampleRate: sampleRate, unitsCounter: metrics.frames)
         }
         defer { flush() }
         func checkSize(_ bytes: Int) throws(VonageSessionError) {
@@ -230,10 +229,10 @@ package struct VonageIngress: Sendable {
                     try message.withUnsafeReadableBytes { bytes throws(VonageSessionError) in
                         try session.receiveBinary(bytes)
                     }
-                    batchFrames += 1
-                    batchSamples += message.readableBytes / 2
-                    batchDetectorNanos += NIODeadline.now().uptimeNanoseconds &- start
-                    if batchFrames >= Self.metricsBatchFrames { flush() }
+                    let elapsed = Int64(truncatingIfNeeded: NIODeadline.now().uptimeNanoseconds &- start)
+                    let samples = Int64(message.readableBytes / VonageIngress.bytesPerSample)
+                    metricsBatch.add(units: 1, samples: samples, detectorNanoseconds: elapsed)
+                    if metricsBatch.pendingUnits >= Self.metricsBatchFrames { flush() }
                 }
             } catch {
                 return .reader(session, error)
@@ -244,7 +243,7 @@ package struct VonageIngress: Sendable {
 
     /// Returns ``Finish/idle`` once no message arrived for the idle timeout, ``Finish/stopped`` when cancelled.
     private func watch(_ activity: Activity) async -> Finish {
-        let limit = UInt64(RTPIngressHandler.milliseconds(settings.idleTimeout)) * 1_000_000
+        let limit = UInt64(max(0, TimeAmount(settings.idleTimeout).nanoseconds))
         while true {
             let due = activity.lastNanos.load(ordering: .relaxed) &+ limit
             let now = NIODeadline.now().uptimeNanoseconds

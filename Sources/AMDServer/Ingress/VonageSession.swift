@@ -22,9 +22,6 @@ package struct VonageSession: Sendable {
         case ignored
     }
 
-    /// Counters are sent to the sink every this many stream milliseconds.
-    package static let reportIntervalMs: Int64 = 500
-
     /// Where the call is reported.
     package let sink: any CallSink
     /// `"<ip>:<port>"` of the websocket's peer, the call's `source`.
@@ -96,7 +93,7 @@ package struct VonageSession: Sendable {
         guard stream != nil else { throw .audioBeforeHeader(bytes: bytes.count) }
         guard bytes.count % 2 == 0 else { throw .oddByteCount(bytes.count) }
         let sink = sink
-        stream?.process(bytes, sink: sink, reportIntervalMs: Self.reportIntervalMs)
+        stream?.process(bytes, sink: sink)
     }
 
     /// Ends the call, if one is open, with its final counters; later calls do nothing.

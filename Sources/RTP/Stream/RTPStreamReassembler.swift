@@ -62,7 +62,11 @@ public struct RTPStreamReassembler: Sendable {
     public var streamSamples: Int { counters.audioSamples + counters.silenceSamples }
 
     /// Stream time of the next event, in milliseconds from the first sample emitted.
-    public var streamTimeMs: Int { streamSamples / 8 }
+    public var streamTimeMs: Int { streamSamples * Self.millisecondsPerSecond / RTPAudioCodec.clockRateHz }
+
+    private static let millisecondsPerSecond = 1000
+    /// Comfort noise (RFC 3389), a static payload type.
+    private static let comfortNoisePayloadType: UInt8 = 13
 
     /// Packets held in the jitter buffer.
     public var bufferedPackets: Int { bufferedCount }
@@ -73,13 +77,15 @@ public struct RTPStreamReassembler: Sendable {
     ///   - packet: The parsed header.
     ///   - payload: The packet's payload (``RTPPacket/payload(in:)``); copied into a slot if buffered.
     ///   - onEvent: Called for each event in stream order, before this method returns.
+    /// - Returns: What became of the packet: played, buffered, or dropped and why.
+    @discardableResult
     public mutating func receive(
         _ packet: RTPPacket, payload: UnsafeRawBufferPointer, onEvent: (RTPStreamEvent) -> Void
-    ) {
+    ) -> RTPPacketOutcome {
         counters.packets += 1
         guard payload.count <= configuration.maxPayloadBytes else {
             counters.oversize += 1
-            return
+            return .oversize
         }
         if !hasStarted {
             hasStarted = true
@@ -91,7 +97,7 @@ public struct RTPStreamReassembler: Sendable {
             guard probationSequence == packet.sequenceNumber else {
                 probationSequence = packet.sequenceNumber &+ 1
                 counters.outOfRange += 1
-                return
+                return .outOfRange
             }
             restartSequence(at: packet.sequenceNumber, onEvent: onEvent)
             sequence = highestSequence
@@ -101,14 +107,14 @@ public struct RTPStreamReassembler: Sendable {
             let age = lastPlayedSequence - sequence
             if age < 64, playedMask & (1 << UInt64(age)) != 0 {
                 counters.duplicates += 1
-            } else {
-                counters.late += 1
+                return .duplicate
             }
-            return
+            counters.late += 1
+            return .late
         }
         if slots.contains(where: { $0.isUsed && $0.sequence == sequence }) {
             counters.duplicates += 1
-            return
+            return .duplicate
         }
         if sequence < highestSequence {
             counters.reordered += 1
@@ -121,7 +127,7 @@ public struct RTPStreamReassembler: Sendable {
                 sequence: sequence, timestamp: packet.timestamp, payloadType: packet.payloadType,
                 marker: packet.marker, payload: payload, onEvent: onEvent)
             playConsecutiveSlots(onEvent: onEvent)
-            return
+            return taken(packet, .played)
         }
         var free = slots.firstIndex { !$0.isUsed }
         if free == nil, let earliest = earliestSlot() {
@@ -130,7 +136,7 @@ public struct RTPStreamReassembler: Sendable {
                     sequence: sequence, timestamp: packet.timestamp, payloadType: packet.payloadType,
                     marker: packet.marker, payload: payload, onEvent: onEvent)
                 playConsecutiveSlots(onEvent: onEvent)
-                return
+                return taken(packet, .played)
             }
             playSlot(earliest, onEvent: onEvent)
             free = earliest
@@ -139,7 +145,7 @@ public struct RTPStreamReassembler: Sendable {
             play(
                 sequence: sequence, timestamp: packet.timestamp, payloadType: packet.payloadType,
                 marker: packet.marker, payload: payload, onEvent: onEvent)
-            return
+            return taken(packet, .played)
         }
         let base = index * configuration.maxPayloadBytes
         storage.withUnsafeMutableBytes { bytes in
@@ -152,16 +158,29 @@ public struct RTPStreamReassembler: Sendable {
             marker: packet.marker, count: payload.count)
         bufferedCount += 1
         playConsecutiveSlots(onEvent: onEvent)
+        // The slots that follow the last one played may include this packet's.
+        return taken(packet, slots[index].isUsed ? .buffered : .played)
+    }
+
+    /// The outcome of a packet taken in sequence: `outcome`, unless its payload type plays nothing.
+    private func taken(_ packet: RTPPacket, _ outcome: RTPPacketOutcome) -> RTPPacketOutcome {
+        let type = packet.payloadType
+        let plays =
+            RTPAudioCodec(payloadType: type) != nil || type == Self.comfortNoisePayloadType
+            || type == configuration.telephoneEventPayloadType
+        return plays ? outcome : .unsupportedPayloadType
     }
 
     /// Parses `datagram` as RTP and takes it as ``receive(_:payload:onEvent:)`` does.
     ///
+    /// - Returns: What became of the packet.
     /// - Throws: ``RTPParseError`` when the datagram is not an RTP packet; the stream is left as it was.
+    @discardableResult
     public mutating func receive(
         datagram: UnsafeRawBufferPointer, onEvent: (RTPStreamEvent) -> Void
-    ) throws(RTPParseError) {
+    ) throws(RTPParseError) -> RTPPacketOutcome {
         let packet = try RTPPacket(parsing: datagram)
-        receive(packet, payload: packet.payload(in: datagram), onEvent: onEvent)
+        return receive(packet, payload: packet.payload(in: datagram), onEvent: onEvent)
     }
 
     /// Plays out every buffered packet, in sequence order; call at the end of the stream.
@@ -251,7 +270,7 @@ public struct RTPStreamReassembler: Sendable {
             if payload.count > 0 { onEvent(.audio(payloadType: payloadType, payload: payload)) }
             counters.audioSamples += payload.count
             playoutTimestamp += Int64(payload.count)
-        case 13:
+        case Self.comfortNoisePayloadType:
             counters.comfortNoise += 1
             fillGap(until: timestamp, isPause: marker || inComfortNoise, onEvent: onEvent)
             inComfortNoise = true
