@@ -30,13 +30,15 @@ git -C "$repo" archive "$base" Sources | tar -x -C "$work/base-src"
 compile() {
     local root=$1 out=$2
     mkdir -p "$out/audiofile"
+    # Top-level code must be in a file named main.swift.
+    cp "$repo/tools/bench/detector_speed.swift" "$out/main.swift"
     for f in "$root"/Sources/AudioFile/*.swift; do
         sed 's/^public import AMDCore$//; s/^import AMDCore$//' "$f" > "$out/audiofile/$(basename "$f")"
     done
     nice -n 10 swiftc -O -wmo -package-name amdedge -module-name DetectorSpeed \
         -enable-upcoming-feature ExistentialAny \
         $(find "$root/Sources/AMDCore" -name '*.swift') "$out"/audiofile/*.swift \
-        "$repo/tools/bench/detector_speed.swift" -o "$out/detector_speed" 2>&1 | grep -v warning || true
+        "$out/main.swift" -o "$out/detector_speed" 2>&1 | grep -v warning || true
     test -x "$out/detector_speed"
 }
 compile "$work/base-src" "$work/base"
