@@ -24,7 +24,7 @@ manifest=$(realpath "$1")
 repo=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
 work=${TMPDIR:-/tmp}/detector-speed
 rm -rf "$work" && mkdir -p "$work/base-src" "$work/base" "$work/new"
-git -C "$repo" archive "$base" Sources | tar -x -C "$work/base-src"
+git -C "$repo" archive "$base" Sources Models | tar -x -C "$work/base-src"
 
 # compile SOURCE_ROOT OUT: one module of AMDCore + AudioFile (its `import AMDCore` dropped) + the harness.
 compile() {
@@ -32,12 +32,20 @@ compile() {
     mkdir -p "$out/audiofile"
     # Top-level code must be in a file named main.swift.
     cp "$repo/tools/bench/detector_speed.swift" "$out/main.swift"
+    # Trees whose AMDCore gets the shipped model from the EmbedModel build plugin: generate its file here.
+    local embedded=()
+    if [[ ! -f "$root/Sources/AMDCore/Model/BeepModel+DefaultJSON.swift" ]]; then
+        { printf 'extension BeepModel {\n    static let defaultJSON = #"""\n'
+          cat "$root/Models/default-model.json"
+          printf '\n"""#\n}\n'; } > "$out/DefaultJSON.swift"
+        embedded=("$out/DefaultJSON.swift")
+    fi
     for f in "$root"/Sources/AudioFile/*.swift; do
         sed 's/^public import AMDCore$//; s/^import AMDCore$//' "$f" > "$out/audiofile/$(basename "$f")"
     done
     nice -n 10 swiftc -O -wmo -package-name amdedge -module-name DetectorSpeed \
         -enable-upcoming-feature ExistentialAny \
-        $(find "$root/Sources/AMDCore" -name '*.swift') "$out"/audiofile/*.swift \
+        $(find "$root/Sources/AMDCore" -name '*.swift') "${embedded[@]}" "$out"/audiofile/*.swift \
         "$out/main.swift" -o "$out/detector_speed" 2>&1 | grep -v warning || true
     test -x "$out/detector_speed"
 }
