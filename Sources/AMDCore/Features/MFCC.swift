@@ -124,12 +124,21 @@ public struct MFCC: Sendable {
         }
         // The power spectrum ignores where the window sits in the padded frame (a circular shift only changes
         // phases), so the window is placed at the start rather than centred like librosa.
-        windowed.withUnsafeBufferPointer { input in
+        // The windowed frame is moved out while `fft` (another part of `self`) is mutated, so its buffer need not be
+        // retained for the call (swapping with an empty array allocates nothing).
+        var input: [Float] = []
+        swap(&input, &windowed)
+        input.withUnsafeBufferPointer { input in
             powerSpectrum.withUnsafeMutableBufferPointer { fft.powerSpectrum(input, into: $0) }
         }
-        powerSpectrum.withUnsafeBufferPointer { power in
+        swap(&input, &windowed)
+        // Likewise the power spectrum while `melPower` is written.
+        var spectrum: [Float] = []
+        swap(&spectrum, &powerSpectrum)
+        spectrum.withUnsafeBufferPointer { power in
             melPower.withUnsafeMutableBufferPointer { filterbank.apply(power, into: $0) }
         }
+        swap(&spectrum, &powerSpectrum)
         let melCount = configuration.nMels
         melPower.withUnsafeBufferPointer { power in
             melDecibels.withUnsafeMutableBufferPointer { decibels in
