@@ -30,5 +30,16 @@ let package = Package(
             path: "Benchmarks/FFTBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        // Each stage of the detector and the whole StreamDetector, one second of audio per iteration: speed in
+        // multiples of real time and allocations per second of audio.
+        .executableTarget(
+            name: "DetectorBenchmarks",
+            dependencies: [
+                .product(name: "AMDCore", package: "amd-edge"),
+                .product(name: "Benchmark", package: "package-benchmark"),
+            ],
+            path: "Benchmarks/DetectorBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
     ]
 )

@@ -117,6 +117,27 @@ struct ResamplerTests {
         #expect(chunked == expected)
     }
 
+    /// Doubling computes four input samples at a time when a chunk has them; one sample at a time it never can.
+    /// Both must give the same samples, bit for bit.
+    @Test func doublingFourAtATimeEqualsOneAtATime() throws {
+        var generator = SplitMix64(seed: 8000)
+        let input = (0..<4000).map { n -> Int16 in
+            let noise = Double(Int(generator.next() % 4001) - 2000)
+            return Int16(noise + 12_000 * sin(2 * .pi * 1234 * Double(n) / 8000))
+        }
+        let (expected, _) = try Self.resample(input, from: 8000)
+        var resampler = try Resampler(inputRate: 8000)
+        var single = [Int16]()
+        var scratch = [Int16](repeating: 0, count: resampler.maxOutputCount(forInputCount: 1))
+        for sample in input {
+            let written = [sample].withUnsafeBufferPointer { chunk in
+                scratch.withUnsafeMutableBufferPointer { resampler.process(chunk, into: $0) }
+            }
+            single += scratch.prefix(written)
+        }
+        #expect(single == expected)
+    }
+
     @Test(arguments: inputRates)
     func delayLocatesAnImpulse(rate: Int) throws {
         var input = [Int16](repeating: 0, count: rate / 10)

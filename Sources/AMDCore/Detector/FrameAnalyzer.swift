@@ -46,6 +46,31 @@ public struct FrameAnalyzer: Sendable {
     /// Uniform dither of ±1.7e-4 (RMS 1e-4, −80 dBFS), from a 32-bit linear congruential generator.
     private static let ditherScale: Float = 1.7e-4 / 2_147_483_648
     private var ditherState: UInt32 = 0x2545_F491
+    /// The generator: state ← state · multiplier + increment (mod 2³²).
+    private static let ditherMultiplier: UInt32 = 1_664_525
+    private static let ditherIncrement: UInt32 = 1_013_904_223
+    /// Generator steps taken at once by ``push(_:from:)``.
+    private static let ditherLanes = 4
+    /// Lane `j` holds the multiplier and increment of `j + 1` steps at once: aʲ⁺¹ and c·(1 + a + … + aʲ), so that
+    /// `state · multipliers + increments` gives the next four states exactly.
+    private static let ditherMultipliers: SIMD4<UInt32> = {
+        var lanes = SIMD4<UInt32>()
+        var power: UInt32 = 1
+        for lane in 0..<ditherLanes {
+            power = power &* ditherMultiplier
+            lanes[lane] = power
+        }
+        return lanes
+    }()
+    private static let ditherIncrements: SIMD4<UInt32> = {
+        var lanes = SIMD4<UInt32>()
+        var sum: UInt32 = 0
+        for lane in 0..<ditherLanes {
+            sum = sum &* ditherMultiplier &+ ditherIncrement
+            lanes[lane] = sum
+        }
+        return lanes
+    }()
 
     /// Frames this far above the VAD's noise floor are analysed even when not voiced: 3 dB in Q8.
     private static let analysisMarginQ8: Int32 = 3 * 256
@@ -105,16 +130,35 @@ public struct FrameAnalyzer: Sendable {
         let fill = hopFill
         ring.withUnsafeMutableBufferPointer { ring in
             hopSamples.withUnsafeMutableBufferPointer { hopSamples in
-                for i in 0..<take {
+                var i = 0
+                let multipliers = Self.ditherMultipliers
+                let increments = Self.ditherIncrements
+                // Four samples at a time while they fit before the ring's end: four generator steps at once (the
+                // same states as one step at a time), the same Float arithmetic per sample as the loop below.
+                while i + Self.ditherLanes <= take, write + Self.ditherLanes <= Self.longWindow {
+                    let block = SIMD4<Int16>(
+                        samples[start + i], samples[start + i + 1], samples[start + i + 2], samples[start + i + 3])
+                    let states = SIMD4(repeating: state) &* multipliers &+ increments
+                    state = states[3]
+                    let dither = SIMD4<Float>(SIMD4<Int32>(truncatingIfNeeded: states)) * Self.ditherScale
+                    let scaled = SIMD4<Float>(SIMD4<Int32>(truncatingIfNeeded: block)) * (1.0 / 32768.0) + dither
+                    UnsafeMutableRawPointer(ring.baseAddress! + write).storeBytes(of: scaled, as: SIMD4<Float>.self)
+                    for lane in 0..<Self.ditherLanes { hopSamples[fill + i + lane] = block[lane] }
+                    write += Self.ditherLanes
+                    if write == Self.longWindow { write = 0 }
+                    i += Self.ditherLanes
+                }
+                while i < take {
                     let sample = samples[start + i]
                     // Dither at −80 dBFS RMS: a digital tone on a digitally silent line would otherwise give log-mel
                     // bands of −100 dB, MFCCs far outside anything the classifier saw.
-                    state = state &* 1_664_525 &+ 1_013_904_223
+                    state = state &* Self.ditherMultiplier &+ Self.ditherIncrement
                     let dither = Float(Int32(bitPattern: state)) * Self.ditherScale
                     ring[write] = Float(sample) * (1.0 / 32768.0) + dither
                     write += 1
                     if write == Self.longWindow { write = 0 }
                     hopSamples[fill + i] = sample
+                    i += 1
                 }
             }
         }
@@ -146,7 +190,10 @@ public struct FrameAnalyzer: Sendable {
             tone = ToneFrame()
             return
         }
-        frame.withUnsafeMutableBufferPointer { Self.copyRecent(ring, end: ringWrite, into: $0) }
+        let end = ringWrite
+        ring.withUnsafeBufferPointer { ring in
+            frame.withUnsafeMutableBufferPointer { Self.copyRecent(ring, end: end, into: $0) }
+        }
         frame.withUnsafeBufferPointer { mfcc.process(frame: $0) }
         tone = mfcc.powerSpectrum.withUnsafeBufferPointer { tones.analyze($0) }
         let n = specification.mfcc.nMFCC
@@ -156,18 +203,18 @@ public struct FrameAnalyzer: Sendable {
         historyCount = min(historyCount + 1, specification.contextFrames)
     }
 
-    /// Copies the newest `output.count` samples into `output`, oldest first.
-    private static func copyRecent(_ ring: [Float], end ringWrite: Int, into output: UnsafeMutableBufferPointer<Float>) {
+    /// Copies the newest `output.count` samples into `output`, oldest first: at most two block copies, the part
+    /// before the ring's end and the part wrapped to its start.
+    private static func copyRecent(
+        _ ring: UnsafeBufferPointer<Float>, end ringWrite: Int, into output: UnsafeMutableBufferPointer<Float>
+    ) {
         let count = output.count
         let capacity = longWindow
-        ring.withUnsafeBufferPointer { ring in
-            var read = (ringWrite - count + capacity) % capacity
-            for i in 0..<count {
-                output[i] = ring[read]
-                read += 1
-                if read == capacity { read = 0 }
-            }
-        }
+        guard let source = ring.baseAddress, let destination = output.baseAddress else { return }
+        let read = (ringWrite - count + capacity) % capacity
+        let first = min(count, capacity - read)
+        destination.update(from: source + read, count: first)
+        (destination + first).update(from: source, count: count - first)
     }
 
     /// Looks for two tones close together around `frequencyHz` in the last `samples` samples (at most 128 ms),
@@ -178,8 +225,11 @@ public struct FrameAnalyzer: Sendable {
     public mutating func closeTonePair(aroundHz frequencyHz: Double, samples: Int) -> Double? {
         let count = min(max(samples, 256), Self.longWindow)
         for i in count..<Self.longWindow { longInput[i] = 0 }
-        longInput.withUnsafeMutableBufferPointer {
-            Self.copyRecent(ring, end: ringWrite, into: UnsafeMutableBufferPointer(rebasing: $0[0..<count]))
+        let end = ringWrite
+        ring.withUnsafeBufferPointer { ring in
+            longInput.withUnsafeMutableBufferPointer {
+                Self.copyRecent(ring, end: end, into: UnsafeMutableBufferPointer(rebasing: $0[0..<count]))
+            }
         }
         longInput.withUnsafeBufferPointer { input in
             longPower.withUnsafeMutableBufferPointer { longFFT.powerSpectrum(input, into: $0) }

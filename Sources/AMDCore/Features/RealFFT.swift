@@ -117,12 +117,16 @@ public struct RealFFT: Sendable {
         precondition(real.count > half && imag.count > half, "RealFFT.forward: output buffers need \(half + 1) bins")
         guard let x = input.baseAddress, let re = real.baseAddress, let im = imag.baseAddress else { return }
         complexTransform(x, re, im)
-        splitPass(re, im) { k, mirror, xr, xi, mr, mi in
-            re[k] = xr
-            im[k] = xi
-            re[mirror] = mr
-            im[mirror] = mi
+        let ends = splitPass(re, im) { k, mirror, xr, xi, mr, mi in
+            Self.store(xr, re + k)
+            Self.store(xi, im + k)
+            Self.store(Self.reversed(mr), re + mirror)
+            Self.store(Self.reversed(mi), im + mirror)
         }
+        re[0] = ends.first
+        im[0] = 0
+        re[half] = ends.last
+        im[half] = 0
     }
 
     /// Computes the power spectrum `|X[k]|²` of `size` real samples, `size / 2 + 1` bins, in squared input units.
@@ -150,14 +154,89 @@ public struct RealFFT: Sendable {
             imagScratch.withUnsafeMutableBufferPointer { imagBuffer in
                 guard let re = realBuffer.baseAddress, let im = imagBuffer.baseAddress else { return }
                 complexTransform(x, re, im)
-                splitPass(re, im) { k, mirror, xr, xi, mr, mi in
-                    p[k] = xr * xr + xi * xi
-                    p[mirror] = mr * mr + mi * mi
+                let ends = splitPass(re, im) { k, mirror, xr, xi, mr, mi in
+                    Self.store(xr * xr + xi * xi, p + k)
+                    Self.store(Self.reversed(mr * mr + mi * mi), p + mirror)
                 }
+                // Bins 0 and half are real (their imaginary part is 0).
+                p[0] = ends.first * ends.first
+                p[half] = ends.last * ends.last
             }
         }
         swap(&realScratch, &scratchReal)
         swap(&imagScratch, &scratchImag)
+    }
+
+    /// Butterflies computed together by the stages of half-width ≥ 4.
+    private static let lanes = 4
+
+    /// Four Floats from `pointer` (any alignment).
+    @inline(__always)
+    private static func load(_ pointer: UnsafePointer<Float>) -> SIMD4<Float> {
+        UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<Float>.self)
+    }
+
+    /// Four Floats from `pointer` (any alignment).
+    @inline(__always)
+    private static func load(_ pointer: UnsafeMutablePointer<Float>) -> SIMD4<Float> {
+        UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<Float>.self)
+    }
+
+    /// Writes four Floats at `pointer` (any alignment).
+    @inline(__always)
+    private static func store(_ value: SIMD4<Float>, _ pointer: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: SIMD4<Float>.self)
+    }
+
+    /// Four complex values, split into real and imaginary lanes.
+    private struct Complex4 {
+        var real: SIMD4<Float>
+        var imag: SIMD4<Float>
+
+        @inline(__always)
+        init(_ real: SIMD4<Float>, _ imag: SIMD4<Float>) {
+            self.real = real
+            self.imag = imag
+        }
+    }
+
+    /// Four complex values from split arrays, at `offset`.
+    @inline(__always)
+    private static func load(
+        _ real: UnsafeMutablePointer<Float>, _ imag: UnsafeMutablePointer<Float>, _ offset: Int
+    ) -> Complex4 {
+        Complex4(load(real + offset), load(imag + offset))
+    }
+
+    /// Four complex values from split tables, at `offset`.
+    @inline(__always)
+    private static func load(_ real: UnsafePointer<Float>, _ imag: UnsafePointer<Float>, _ offset: Int) -> Complex4 {
+        Complex4(load(real + offset), load(imag + offset))
+    }
+
+    /// Writes four complex values to split arrays, at `offset`.
+    @inline(__always)
+    private static func store(
+        _ value: Complex4, _ real: UnsafeMutablePointer<Float>, _ imag: UnsafeMutablePointer<Float>, _ offset: Int
+    ) {
+        store(value.real, real + offset)
+        store(value.imag, imag + offset)
+    }
+
+    /// The radix-2 butterfly: t = w·b, then a ← a + t and b ← a − t (four at a time).
+    @inline(__always)
+    private static func butterfly(_ a: inout Complex4, _ b: inout Complex4, _ w: Complex4) {
+        let tr = b.real * w.real - b.imag * w.imag
+        let ti = b.real * w.imag + b.imag * w.real
+        let ur = a.real, ui = a.imag
+        a = Complex4(ur + tr, ui + ti)
+        b = Complex4(ur - tr, ui - ti)
+    }
+
+    /// `value` with its lanes in reverse order.
+    @inline(__always)
+    private static func reversed(_ value: SIMD4<Float>) -> SIMD4<Float> {
+        SIMD4(value[3], value[2], value[1], value[0])
     }
 
     /// The `size / 2`-point complex FFT of `z[n] = x[2n] + i·x[2n+1]`, left in `re[0..<half]`, `im[0..<half]`.
@@ -195,60 +274,105 @@ public struct RealFFT: Sendable {
             stageSin.withUnsafeBufferPointer { sinBuffer in
                 guard let cosTable = cosBuffer.baseAddress, let sinTable = sinBuffer.baseAddress else { return }
                 var h = 4
-                while h < m {
-                    let wr = cosTable + h
-                    let wi = sinTable + h
+                // Two stages per pass (h and 2h) while both exist: each group of four quarter-blocks is loaded once,
+                // goes through both stages' butterflies in registers, and is stored once. The butterflies and their
+                // order per element are those of one stage at a time, so the bins do not change by a bit.
+                while 2 * h < m {
+                    let wr = cosTable + h, wi = sinTable + h
+                    let vr = cosTable + 2 * h, vi = sinTable + 2 * h
                     var start = 0
                     while start < m {
-                        let ar = re + start, ai = im + start
-                        let br = ar + h, bi = ai + h
-                        for k in 0..<h {
-                            let xr = br[k], xi = bi[k], c = wr[k], s = wi[k]
-                            let tr = xr * c - xi * s
-                            let ti = xr * s + xi * c
-                            let ur = ar[k], ui = ai[k]
-                            ar[k] = ur + tr
-                            ai[k] = ui + ti
-                            br[k] = ur - tr
-                            bi[k] = ui - ti
+                        let r0 = re + start, i0 = im + start
+                        let r1 = r0 + h, i1 = i0 + h
+                        let r2 = r1 + h, i2 = i1 + h
+                        let r3 = r2 + h, i3 = i2 + h
+                        var k = 0
+                        while k < h {
+                            var a = Self.load(r0, i0, k)
+                            var b = Self.load(r1, i1, k)
+                            var c = Self.load(r2, i2, k)
+                            var d = Self.load(r3, i3, k)
+                            // Stage h: (a, b) and (c, d), twiddle e^(−πi·k/h).
+                            let w = Self.load(wr, wi, k)
+                            Self.butterfly(&a, &b, w)
+                            Self.butterfly(&c, &d, w)
+                            // Stage 2h: (a, c) with twiddle index k, (b, d) with index h + k.
+                            Self.butterfly(&a, &c, Self.load(vr, vi, k))
+                            Self.butterfly(&b, &d, Self.load(vr, vi, h + k))
+                            Self.store(a, r0, i0, k)
+                            Self.store(b, r1, i1, k)
+                            Self.store(c, r2, i2, k)
+                            Self.store(d, r3, i3, k)
+                            k += Self.lanes
+                        }
+                        start += 4 * h
+                    }
+                    h *= 4
+                }
+                // The last stage alone when the count of stages is odd.
+                if h < m {
+                    let wr = cosTable + h, wi = sinTable + h
+                    var start = 0
+                    while start < m {
+                        let r0 = re + start, i0 = im + start
+                        let r1 = r0 + h, i1 = i0 + h
+                        var k = 0
+                        while k < h {
+                            var a = Self.load(r0, i0, k)
+                            var b = Self.load(r1, i1, k)
+                            Self.butterfly(&a, &b, Self.load(wr, wi, k))
+                            Self.store(a, r0, i0, k)
+                            Self.store(b, r1, i1, k)
+                            k += Self.lanes
                         }
                         start += 2 * h
                     }
-                    h *= 2
                 }
             }
         }
     }
 
     /// Separates the spectra of the even and odd samples from `Z = FFT(z)` and combines them into the real
-    /// signal's bins `X[k]` and `X[half − k]`, `0 ≤ k ≤ half / 2`, handing each pair to `emit` (which may overwrite
-    /// `re`/`im` at `k` and `half − k`: both are read before `emit` is called).
+    /// signal's bins `X[k]` and `X[half − k]`, `0 ≤ k ≤ half / 2`, handing them to `emit` four pairs at a time:
+    /// `emit(k, mirror, xr, xi, mr, mi)` gets `X[k + j]` in lane `j` of `xr`, `xi` and `X[half − k − j]` in lane `j`
+    /// of `mr`, `mi`, to be stored from `mirror = half − k − 3` upwards (lanes reversed). `emit` may overwrite
+    /// `re`/`im` at those indices: a block's inputs are read before `emit` is called, and no later block reads them.
+    /// Each lane does the same operations as a one-bin-at-a-time pass, so the bins are bit-identical to it.
     @inline(__always)
     private func splitPass(
         _ re: UnsafeMutablePointer<Float>,
         _ im: UnsafeMutablePointer<Float>,
-        emit: (_ k: Int, _ mirror: Int, _ xr: Float, _ xi: Float, _ mr: Float, _ mi: Float) -> Void
-    ) {
+        emit: (
+            _ k: Int, _ mirror: Int, _ xr: SIMD4<Float>, _ xi: SIMD4<Float>, _ mr: SIMD4<Float>, _ mi: SIMD4<Float>
+        ) -> Void
+    ) -> (first: Float, last: Float) {
         let m = half
-        // k = 0: X[0] = E[0] + O[0], X[half] = E[0] − O[0], both real.
+        // k = 0: X[0] = E[0] + O[0], X[half] = E[0] − O[0], both real; returned for the caller to store (the blocks
+        // below cover bins 1...half − 1 only).
         let z0r = re[0], z0i = im[0]
-        emit(0, m, z0r + z0i, 0, z0r - z0i, 0)
         splitCos.withUnsafeBufferPointer { cosBuffer in
             splitSin.withUnsafeBufferPointer { sinBuffer in
-                for k in 1...(m / 2) {
-                    let mirror = m - k
-                    let zr = re[k], zi = im[k], yr = re[mirror], yi = im[mirror]
+                guard let cosTable = cosBuffer.baseAddress, let sinTable = sinBuffer.baseAddress else { return }
+                let oneHalf = SIMD4<Float>(repeating: 0.5)
+                var k = 1
+                while k <= m / 2 {
+                    let mirror = m - k - (Self.lanes - 1)
+                    let zr = Self.load(re + k), zi = Self.load(im + k)
+                    let yr = Self.reversed(Self.load(re + mirror)), yi = Self.reversed(Self.load(im + mirror))
                     // E = (Z[k] + conj Z[m−k]) / 2 and O = (Z[k] − conj Z[m−k]) / 2i: spectra of even, odd samples.
-                    let er = 0.5 * (zr + yr), ei = 0.5 * (zi - yi)
-                    let or = 0.5 * (zi + yi), oi = 0.5 * (yr - zr)
+                    let er = oneHalf * (zr + yr), ei = oneHalf * (zi - yi)
+                    let or = oneHalf * (zi + yi), oi = oneHalf * (yr - zr)
                     // T = W^k · O with W = e^(−2πi/size).
-                    let c = cosBuffer[k], s = sinBuffer[k]
+                    let c = Self.load(cosTable + k), s = Self.load(sinTable + k)
                     let tr = or * c + oi * s
                     let ti = oi * c - or * s
                     // X[k] = E + T; X[m−k] = conj(E − T).
                     emit(k, mirror, er + tr, ei + ti, er - tr, ti - ei)
+                    k += Self.lanes
                 }
             }
         }
+        return (z0r + z0i, z0r - z0i)
     }
+
 }

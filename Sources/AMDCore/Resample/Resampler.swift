@@ -42,6 +42,9 @@ public struct Resampler: Sendable {
     private let taps: [Float]
     /// Per branch, the window index it copies when it is a pure delay, else −1 (see ``Design/pureDelayTap``).
     private let pureDelayTap: [Int]
+    /// For doubling (L = 2, M = 1) with one pure-delay branch, the common case (G.711 to the detector's rate):
+    /// that branch and its tap, so ``produce(into:written:)`` can take four input samples (eight outputs) at a time.
+    private let doubling: (delayPhase: Int, delayTap: Int)?
     /// Whole input samples the window advances per output: ``downFactor`` / ``upFactor``.
     private let baseStep: Int
     /// Branches the phase advances per output: ``downFactor`` mod ``upFactor``.
@@ -79,6 +82,7 @@ public struct Resampler: Sendable {
             tapsPerPhase = 0
             taps = []
             pureDelayTap = []
+            doubling = nil
             delay = 0
             history = []
         } else {
@@ -89,6 +93,13 @@ public struct Resampler: Sendable {
             tapsPerPhase = design.tapsPerPhase
             taps = design.taps
             pureDelayTap = design.pureDelayTap
+            if up == 2, downFactor == 1, let delayPhase = design.pureDelayTap.firstIndex(where: { $0 >= 0 }),
+                design.pureDelayTap[1 - delayPhase] < 0
+            {
+                doubling = (delayPhase, design.pureDelayTap[delayPhase])
+            } else {
+                doubling = nil
+            }
             delay = Int(design.delayOutputSamples.rounded())
             history = [Float](repeating: 0, count: design.tapsPerPhase - 1 + Self.blockSize)
         }
@@ -163,8 +174,27 @@ public struct Resampler: Sendable {
         taps.withUnsafeBufferPointer { taps in
             history.withUnsafeBufferPointer { history in
                 pureDelayTap.withUnsafeBufferPointer { pureDelayTap in
-                    guard let tapBase = taps.baseAddress, let historyBase = history.baseAddress else { return }
+                    guard let tapBase = taps.baseAddress, let historyBase = history.baseAddress,
+                        let out = output.baseAddress
+                    else { return }
                     while base < end {
+                        // Doubling, at a branch-0 output with four whole input samples and eight outputs of room:
+                        // their four filtered outputs share the taps and differ by one sample in their windows, so
+                        // one pass over the taps computes all four (see ``dot4(_:_:count:)``).
+                        if let doubling, phase == 0, base + Self.batch <= end, written + 2 * Self.batch <= output.count {
+                            let window = historyBase + (base - (span - 1) - historyStart)
+                            let filtered = 1 - doubling.delayPhase
+                            let sums = Self.dot4(tapBase + filtered * span, window, count: span)
+                            let delayed = out + written + doubling.delayPhase
+                            let computed = out + written + filtered
+                            for j in 0..<Self.batch {
+                                delayed[2 * j] = Self.int16(window[j + doubling.delayTap])
+                                computed[2 * j] = Self.int16(sums[j])
+                            }
+                            written += 2 * Self.batch
+                            base += Self.batch
+                            continue
+                        }
                         if written < output.count {
                             let window = historyBase + (base - (span - 1) - historyStart)
                             let delayTap = pureDelayTap[phase]
@@ -229,11 +259,59 @@ public struct Resampler: Sendable {
         return (sum[0] + sum[2]) + (sum[1] + sum[3])
     }
 
-    /// Rounds to the nearest Int16, saturating at full scale.
+    /// Input samples (pairs of outputs) taken at a time when doubling.
+    static let batch = 4
+
+    /// ``dot(_:_:count:)`` of the taps `a` with the four windows `b`, `b + 1`, `b + 2`, `b + 3`, in lanes 0 to 3.
+    ///
+    /// Each lane adds the same products in the same order as ``dot(_:_:count:)``, so the results are bit-identical
+    /// to four calls of it; the taps are loaded once, and eight independent accumulators hide the add latency.
+    @inline(__always)
+    private static func dot4(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> SIMD4<Float> {
+        let taps = UnsafeRawPointer(a)
+        let b0 = UnsafeRawPointer(b), b1 = UnsafeRawPointer(b + 1)
+        let b2 = UnsafeRawPointer(b + 2), b3 = UnsafeRawPointer(b + 3)
+        let lane = MemoryLayout<SIMD4<Float>>.stride
+        let byteCount = count * MemoryLayout<Float>.stride
+        var low0 = SIMD4<Float>(), low1 = SIMD4<Float>(), low2 = SIMD4<Float>(), low3 = SIMD4<Float>()
+        var high0 = SIMD4<Float>(), high1 = SIMD4<Float>(), high2 = SIMD4<Float>(), high3 = SIMD4<Float>()
+        var offset = 0
+        while offset + 2 * lane <= byteCount {
+            let tapLow = taps.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
+            let tapHigh = taps.loadUnaligned(fromByteOffset: offset + lane, as: SIMD4<Float>.self)
+            low0 += tapLow * b0.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
+            low1 += tapLow * b1.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
+            low2 += tapLow * b2.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
+            low3 += tapLow * b3.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
+            high0 += tapHigh * b0.loadUnaligned(fromByteOffset: offset + lane, as: SIMD4<Float>.self)
+            high1 += tapHigh * b1.loadUnaligned(fromByteOffset: offset + lane, as: SIMD4<Float>.self)
+            high2 += tapHigh * b2.loadUnaligned(fromByteOffset: offset + lane, as: SIMD4<Float>.self)
+            high3 += tapHigh * b3.loadUnaligned(fromByteOffset: offset + lane, as: SIMD4<Float>.self)
+            offset += 2 * lane
+        }
+        if offset < byteCount {
+            let tapLow = taps.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
+            low0 += tapLow * b0.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
+            low1 += tapLow * b1.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
+            low2 += tapLow * b2.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
+            low3 += tapLow * b3.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
+        }
+        let s0 = low0 + high0, s1 = low1 + high1, s2 = low2 + high2, s3 = low3 + high3
+        // Transposed, so that lane j of each vector belongs to window j: (s[0] + s[2]) + (s[1] + s[3]) per window.
+        let first = SIMD4(s0[0], s1[0], s2[0], s3[0]), second = SIMD4(s0[1], s1[1], s2[1], s3[1])
+        let third = SIMD4(s0[2], s1[2], s2[2], s3[2]), fourth = SIMD4(s0[3], s1[3], s2[3], s3[3])
+        return (first + third) + (second + fourth)
+    }
+
+    /// Rounds to the nearest Int16 (halves away from zero), saturating at full scale.
+    ///
+    /// The half takes the sign of the value by `copysign`, not by a comparison: audio changes sign at random, so a
+    /// branch on it would be mispredicted about every other sample. (−0 gets −0.5 instead of +0.5; both truncate
+    /// to 0.)
     @inline(__always)
     private static func int16(_ value: Float) -> Int16 {
         let clamped = min(max(value, -32_768), 32_767)
-        return Int16(clamped + (clamped < 0 ? -0.5 : 0.5))
+        return Int16(clamped + Float(signOf: clamped, magnitudeOf: 0.5))
     }
 
     private static func gcd(_ a: Int, _ b: Int) -> Int {
