@@ -2,6 +2,7 @@
 // pieces whose sizes come from the input, and the path normalisation behind the token check. Whatever the split,
 // the verdict must be the same. Build and run with Fuzz/run.sh.
 
+/// libFuzzer's entry point: runs one input through the parser; returns 0, which tells libFuzzer to go on.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func httpHeadFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }

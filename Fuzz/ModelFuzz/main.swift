@@ -4,6 +4,7 @@
 import AMDCore
 import Foundation
 
+/// libFuzzer's entry point: runs one input through the parser; returns 0, which tells libFuzzer to go on.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func modelFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let json = Data(bytes: data, count: size)

@@ -2,6 +2,7 @@
 
 import RTP
 
+/// libFuzzer's entry point: runs one input through the parser; returns 0, which tells libFuzzer to go on.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func pcapFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let capture = Array(UnsafeBufferPointer(start: data, count: size))

@@ -4,6 +4,7 @@
 
 import Foundation
 
+/// libFuzzer's entry point: runs one input through the parser; returns 0, which tells libFuzzer to go on.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func registrationFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let body = Data(bytes: data, count: size)

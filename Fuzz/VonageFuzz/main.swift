@@ -23,6 +23,7 @@ final class CountingSink: CallSink {
 
 let sink = CountingSink()
 
+/// libFuzzer's entry point: runs one input through the parser; returns 0, which tells libFuzzer to go on.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func vonageFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = UnsafeRawBufferPointer(start: data, count: size)

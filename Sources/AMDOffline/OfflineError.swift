@@ -16,6 +16,7 @@ public enum OfflineError: Error, Sendable, CustomStringConvertible {
     /// A capture file could not be parsed.
     case badCapture(path: String, reason: String)
 
+    /// A one-line message naming the file and what is wrong with it.
     public var description: String {
         switch self {
         case .unreadable(let path, let reason): "\(path): cannot read: \(reason)"

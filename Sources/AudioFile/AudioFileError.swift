@@ -13,6 +13,7 @@ public enum AudioFileError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Raw audio whose byte count is not a whole number of samples.
     case partialSample(byteCount: Int, bytesPerSample: Int)
 
+    /// A one-line message saying what is wrong with the file.
     public var description: String {
         switch self {
         case .notWAV: "not a WAV file (no RIFF/WAVE header)"

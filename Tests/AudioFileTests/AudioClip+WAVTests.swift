@@ -261,7 +261,12 @@ struct AudioClipWAVTests {
         var rate: Int
         var channels: Int
         var frames: Int
-        var first_samples: [Int16]
+        var firstSamples: [Int16]
+
+        enum CodingKeys: String, CodingKey {
+            case rate, channels, frames
+            case firstSamples = "first_samples"
+        }
     }
 
     @Test(arguments: ["vm-not_available.wav", "hi.wav"])
@@ -273,10 +278,10 @@ struct AudioClipWAVTests {
         #expect(clip.encoding == .linear16)
         #expect(clip.sampleRate == expected.rate)
         #expect(clip.sampleCount == expected.frames)
-        var first = [Int16](repeating: 0, count: expected.first_samples.count)
+        var first = [Int16](repeating: 0, count: expected.firstSamples.count)
         clip.data.withUnsafeBytes { bytes in
             first.withUnsafeMutableBufferPointer { _ = G711.decode(bytes, encoding: .linear16, into: $0) }
         }
-        #expect(first == expected.first_samples)
+        #expect(first == expected.firstSamples)
     }
 }

@@ -34,17 +34,17 @@ struct PcapReaderTests {
         let expected = try FFmpegFixture.load(codec)
         let (datagrams, reader) = try readAll(try fixture(name))
         #expect(reader.format == format)
-        #expect(datagrams.count == expected.rtp_packets + expected.rtcp_packets)
+        #expect(datagrams.count == expected.rtpPackets + expected.rtcpPackets)
         #expect(reader.statistics.records == datagrams.count)
         let first = try #require(datagrams.first)
         #expect(first.source.description == source)
-        #expect(first.sourcePort == expected.source_port)
-        #expect(first.destinationPort == expected.destination_port)
-        #expect(first.timestampNs == expected.first_capture_ns / resolutionNs * resolutionNs)
-        let rtp = datagrams.filter { $0.destinationPort == expected.destination_port }
-        #expect(rtp.count == expected.rtp_packets)
+        #expect(first.sourcePort == expected.sourcePort)
+        #expect(first.destinationPort == expected.destinationPort)
+        #expect(first.timestampNs == expected.firstCaptureNs / resolutionNs * resolutionNs)
+        let rtp = datagrams.filter { $0.destinationPort == expected.destinationPort }
+        #expect(rtp.count == expected.rtpPackets)
         #expect(rtp.allSatisfy { $0.payloadCount == 172 })
-        #expect(reader.bytes[first.payloadOffset + 1] & 0x7F == expected.payload_type)
+        #expect(reader.bytes[first.payloadOffset + 1] & 0x7F == expected.payloadType)
     }
 
     @Test func linkTypesAndNetworkLayers() throws {

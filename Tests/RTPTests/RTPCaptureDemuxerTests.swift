@@ -36,21 +36,21 @@ struct RTPCaptureDemuxerTests {
         var demuxer = RTPCaptureDemuxer()
         let streams = try demuxer.streams(in: try fixture(name))
         #expect(streams.count == 1)
-        #expect(demuxer.parseErrors == ["rtcp": expected.rtcp_packets])
+        #expect(demuxer.parseErrors == ["rtcp": expected.rtcpPackets])
         let stream = try #require(streams.first)
-        #expect(stream.key.ssrc == expected.ssrc && stream.key.port == expected.source_port)
-        #expect(stream.destinationPort == expected.destination_port)
+        #expect(stream.key.ssrc == expected.ssrc && stream.key.port == expected.sourcePort)
+        #expect(stream.destinationPort == expected.destinationPort)
         #expect(stream.codec == (codec == "pcmu" ? .pcmu : .pcma))
-        #expect(stream.firstCaptureNs / 1000 == expected.first_capture_ns / 1000)
+        #expect(stream.firstCaptureNs / 1000 == expected.firstCaptureNs / 1000)
         // The sequence numbers wrap inside the capture (first_sequence is near 65535): nothing lost or reordered.
-        #expect(stream.counters.packets == expected.rtp_packets)
+        #expect(stream.counters.packets == expected.rtpPackets)
         #expect(stream.counters.lost == 0 && stream.counters.reordered == 0 && stream.counters.resyncs == 0)
         guard stream.events.count == 1, case .audio(_, let bytes) = stream.events[0] else {
             Issue.record("events: \(stream.events.count)")
             return
         }
-        #expect(bytes.count == expected.payload_bytes)
-        #expect(bytes.reduce(0) { $0 + Int($1) } == expected.payload_sum)
+        #expect(bytes.count == expected.payloadBytes)
+        #expect(bytes.reduce(0) { $0 + Int($1) } == expected.payloadSum)
         if codec == "pcmu" {
             let frequency = zeroCrossingFrequency(bytes.dropFirst(160).map(muLawToLinear))
             #expect(abs(frequency - 1000) < 5, "frequency \(frequency) Hz")

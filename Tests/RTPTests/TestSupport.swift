@@ -91,16 +91,30 @@ struct FixtureMissing: Error {
 /// The expectations written by tools/fixtures/gen_rtp_pcap.py for one codec ("pcmu", "pcma").
 struct FFmpegFixture: Decodable {
     var ssrc: UInt32
-    var source_port: UInt16
-    var destination_port: UInt16
-    var payload_type: UInt8
-    var first_sequence: UInt16
-    var first_timestamp: UInt32
-    var rtp_packets: Int
-    var rtcp_packets: Int
-    var payload_bytes: Int
-    var payload_sum: Int
-    var first_capture_ns: Int64
+    var sourcePort: UInt16
+    var destinationPort: UInt16
+    var payloadType: UInt8
+    var firstSequence: UInt16
+    var firstTimestamp: UInt32
+    var rtpPackets: Int
+    var rtcpPackets: Int
+    var payloadBytes: Int
+    var payloadSum: Int
+    var firstCaptureNs: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case ssrc
+        case sourcePort = "source_port"
+        case destinationPort = "destination_port"
+        case payloadType = "payload_type"
+        case firstSequence = "first_sequence"
+        case firstTimestamp = "first_timestamp"
+        case rtpPackets = "rtp_packets"
+        case rtcpPackets = "rtcp_packets"
+        case payloadBytes = "payload_bytes"
+        case payloadSum = "payload_sum"
+        case firstCaptureNs = "first_capture_ns"
+    }
 
     static func load(_ codec: String) throws -> FFmpegFixture {
         let all = try JSONDecoder().decode([String: FFmpegFixture].self, from: Data(try fixture("ffmpeg_fixtures.json")))

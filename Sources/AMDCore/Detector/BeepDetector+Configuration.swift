@@ -117,6 +117,7 @@ extension BeepDetector {
             case onsetLagMs = "onset_lag_ms"
         }
 
+        /// Decodes the settings from the model file; absent keys keep their defaults.
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             let d = Configuration()

@@ -45,6 +45,7 @@ public struct ToneRejection: Sendable, Hashable, CustomStringConvertible {
     /// A measured value behind the decision (the classifier's beep log-odds, the spread in Hz, …).
     public var detail: Double
 
+    /// One log line: the reason, the times in stream milliseconds, the frequency and the detail.
     public var description: String {
         "tone rejected: \(reason.rawValue) at \(atMs) ms (onset \(onsetMs) ms, \(Int(frequencyHz.rounded())) Hz, "
             + "detail \(detail))"

@@ -121,8 +121,8 @@ public struct BeepModel: Sendable, Hashable, Codable {
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
             return "field '\(path(context))': \(context.debugDescription)"
         case .dataCorrupted(let context):
-            let where_ = path(context)
-            return where_.isEmpty ? context.debugDescription : "field '\(where_)': \(context.debugDescription)"
+            let field = path(context)
+            return field.isEmpty ? context.debugDescription : "field '\(field)': \(context.debugDescription)"
         @unknown default:
             return "\(error)"
         }

@@ -28,6 +28,7 @@ public struct FeatureSpecification: Sendable, Hashable, Codable {
         case statistics
     }
 
+    /// Decodes the specification from the model file (its keys sit beside the model's other fields).
     public init(from decoder: any Decoder) throws {
         mfcc = try MFCCConfiguration(from: decoder)
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -35,6 +36,7 @@ public struct FeatureSpecification: Sendable, Hashable, Codable {
         statistics = try container.decode([String].self, forKey: .statistics)
     }
 
+    /// Encodes the specification into the model file, beside the model's other fields.
     public func encode(to encoder: any Encoder) throws {
         try mfcc.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)

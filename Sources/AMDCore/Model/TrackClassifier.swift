@@ -87,6 +87,7 @@ public struct TrackClassifier: Sendable, Hashable, Codable {
         case contextCap = "context_cap"
     }
 
+    /// Decodes the classifier from the model file, validating it as it goes.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         features = try c.decode([Feature].self, forKey: .features)

@@ -15,6 +15,7 @@ public enum AudioEncoding: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The encoding's name as the command line and logs spell it.
     public var description: String {
         switch self {
         case .muLaw: "mulaw"

@@ -5,6 +5,7 @@ public enum StreamDetectorError: Error, Sendable, Hashable, CustomStringConverti
     /// The model is invalid (the message names the field).
     case model(ModelError)
 
+    /// A one-line message saying why the pipeline could not be set up.
     public var description: String {
         switch self {
         case .unsupportedSampleRate(let rate): "sample rate \(rate) Hz is not supported"

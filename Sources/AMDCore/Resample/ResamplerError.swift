@@ -8,6 +8,7 @@ public enum ResamplerError: Error, Sendable, Hashable, CustomStringConvertible {
     /// polyphase filter bank would be too large; rates in Hz.
     case ratioTooFine(inputRate: Int, outputRate: Int, phases: Int)
 
+    /// A one-line message naming the rates that cannot be resampled.
     public var description: String {
         switch self {
         case .unsupportedInputRate(let rate):

@@ -11,6 +11,7 @@ public enum VoiceActivityDetectorError: Error, Sendable, Hashable, CustomStringC
     /// A level (named), in dB or dBFS or dB/s, is outside its range (stated in the message).
     case invalidLevel(name: String, value: Double, range: ClosedRange<Double>)
 
+    /// A one-line message naming the setting and its allowed range.
     public var description: String {
         switch self {
         case .unsupportedFrameLength(let frameMs):
