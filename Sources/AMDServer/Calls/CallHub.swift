@@ -152,6 +152,45 @@ package final class CallHub: CallSink {
         bus.publish(callID: call.id, at: now, details: .beep(event, call))
     }
 
+    /// Records who answered the call and publishes an `answer` event (once per call).
+    package func answer(_ id: String, decision: AnswerDecision, counters: CallCounters) {
+        let now = Date()
+        let call = firstRecord(id, counters: counters, now: now) { call in
+            guard call.answer == nil else { return false }
+            call.answer = Call.Answer(decision)
+            return true
+        }
+        guard let call else { return }
+        metrics.answers[decision.answeredBy]?.increment()
+        bus.publish(callID: call.id, at: now, details: .answer(decision, call))
+    }
+
+    /// Records how a machine's greeting ended and publishes a `machine_end` event (once per call).
+    package func machineEnd(_ id: String, end: MachineEnd, counters: CallCounters) {
+        let now = Date()
+        let call = firstRecord(id, counters: counters, now: now) { call in
+            guard call.machineEnd == nil else { return false }
+            call.machineEnd = Call.End(end)
+            return true
+        }
+        guard let call else { return }
+        metrics.machineEnds[end.outcome]?.increment()
+        bus.publish(callID: call.id, at: now, details: .machineEnd(end, call))
+    }
+
+    /// Applies `record` (which returns false when the call already holds what it would record) and `counters` to the
+    /// call `id` under the lock; returns the call to publish, or nil when it is unknown, hidden or already recorded.
+    private func firstRecord(
+        _ id: String, counters: CallCounters, now: Date, _ record: (inout Call) -> Bool
+    ) -> Call? {
+        state.withLock { state in
+            guard var stored = state.records[id], record(&stored.call) else { return nil }
+            stored.call.apply(counters, now: now)
+            state.records[id] = stored
+            return stored.hidden ? nil : stored.call
+        }
+    }
+
     /// Appends a DTMF digit to the call's `dtmf` string (bounded to 256 digits).
     package func dtmf(_ id: String, digit: String) {
         let now = Date()

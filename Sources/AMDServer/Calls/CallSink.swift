@@ -73,6 +73,10 @@ package protocol CallSink: Sendable {
     func update(_ id: String, counters: CallCounters)
     /// Reports a beep on a call; this is the event the controller waits for.
     func beep(_ id: String, event: BeepEvent, counters: CallCounters)
+    /// Reports who answered a call (once per call).
+    func answer(_ id: String, decision: AnswerDecision, counters: CallCounters)
+    /// Reports how a machine's greeting ended (once per call decided `machine`).
+    func machineEnd(_ id: String, end: MachineEnd, counters: CallCounters)
     /// Reports a DTMF digit seen on a call (RTP telephone-event or a websocket DTMF message).
     func dtmf(_ id: String, digit: String)
     /// Ends a call: the media stopped (idle timeout, websocket closed, device stopped).
@@ -85,4 +89,15 @@ package protocol CallSink: Sendable {
 extension CallSink {
     /// No registrations: every RTP stream goes through probation.
     package func isRegistered(address: IPAddress, port: UInt16, ssrc: UInt32) -> Bool { false }
+
+    /// Passes on what a call's detector reported that the hub publishes: beeps, the answer decision and the machine's
+    /// end. Rejections and scored tones stay with the ingress (debug logs).
+    package func report(_ output: BeepDetector.Output, for id: String, counters: CallCounters) {
+        switch output {
+        case .beep(let event): beep(id, event: event, counters: counters)
+        case .answer(let decision): answer(id, decision: decision, counters: counters)
+        case .machineEnd(let end): machineEnd(id, end: end, counters: counters)
+        case .rejection, .candidate: break
+        }
+    }
 }

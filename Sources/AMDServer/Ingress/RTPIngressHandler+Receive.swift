@@ -135,11 +135,12 @@ extension RTPIngressHandler {
         stream.detectorNanoseconds = 0
     }
 
-    /// Acts on one detector output: a beep goes to the sink, a rejection to the debug log.
+    /// Acts on one detector output: a beep or an answer decision goes to the sink, a rejection to the debug log.
     private func detected(_ output: BeepDetector.Output, on stream: RTPIngressStream) {
         switch output {
         case .beep(let event): beep(event, on: stream)
         case .rejection(let rejection): rejected(rejection, on: stream)
+        case .answer, .machineEnd: sink.report(output, for: stream.callID, counters: stream.counters)
         case .candidate: break
         }
     }

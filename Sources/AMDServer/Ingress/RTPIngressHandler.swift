@@ -107,6 +107,8 @@ final class RTPIngressHandler: ChannelInboundHandler {
     func end(_ stream: RTPIngressStream, reason: String) {
         stream.reassembler.flush { event in play(event, on: stream) }
         stream.packetsLost = Int64(stream.reassembler.counters.lost)
+        let (callID, counters) = (stream.callID, stream.counters)
+        stream.detector.finish { sink.report($0, for: callID, counters: counters) }
         flushDetectorMetrics(stream)
         sink.close(stream.callID, counters: stream.counters, reason: reason)
     }

@@ -104,6 +104,8 @@ package struct VonageSession: Sendable {
     package mutating func end(reason: String) {
         guard !isEnded else { return }
         isEnded = true
+        let sink = sink
+        stream?.finish(sink: sink)
         if let stream { sink.close(stream.callID, counters: stream.counters, reason: reason) }
     }
 
