@@ -10,13 +10,20 @@ extension AnswerClassifier {
         /// Voiced frames count as speech only this far above the line's noise floor, in dB: the VAD alone takes
         /// loud steady noise (and babble) for voice.
         public var speechMarginDb: Double
-        /// The noise floor is the mean level of the first analysed frames over this long, then follows the level
-        /// down quickly and up slowly.
+        /// The noise floor is the mean level of the first frames over this long (frames the analysis skipped as
+        /// silent count as ``skippedFrameLevelDb``), then follows the level down quickly and up slowly.
         public var floorWarmUpMs: Int
         /// Share of the distance to a quieter frame's level the noise floor moves by, per frame.
         public var floorFall: Double
         /// How far the noise floor may rise towards a louder frame, in dB per frame.
         public var floorRiseDb: Double
+        /// Frames more than this far under the speech level (an envelope of the speech frames' levels) are not
+        /// speech, in dB: a television, a radio or a babble of voices behind the person who answered.
+        public var speechPeakMarginDb: Double
+        /// Share of the distance to a louder speech frame's level the speech level moves by, per frame.
+        public var speechPeakRise: Double
+        /// Share of the distance to a quieter speech frame's level the speech level moves by, per frame.
+        public var speechPeakFall: Double
         /// Once an utterance has lasted this long, a pause must last ``longPauseMs`` (not ``endSilenceMs``) to end
         /// it: greetings pause between sentences, and a person who said a whole sentence pauses longer.
         public var longUtteranceMs: Int
@@ -33,6 +40,10 @@ extension AnswerClassifier {
         /// After a machine's greeting, a network tone (busy, reorder, SIT) this long ends it with `other`.
         public var otherToneMs: Int
 
+        /// The level a frame the analysis skipped (the VAD found it silent) stands for while the noise floor warms
+        /// up, in dB: a quiet line.
+        public static let skippedFrameLevelDb = -70.0
+
         /// The default no-beep timeout, in ms: what Twilio and Vonage wait after a greeting before giving up on a
         /// beep.
         public static let defaultNoBeepTimeoutMs = 5000
@@ -44,11 +55,14 @@ extension AnswerClassifier {
             minSpeechMs: 100,
             speechMarginDb: 12,
             floorWarmUpMs: 200,
-            floorFall: 0.3,
-            floorRiseDb: 0.02,
+            floorFall: 0.1,
+            floorRiseDb: 0.05,
+            speechPeakMarginDb: 12,
+            speechPeakRise: 0.3,
+            speechPeakFall: 0.001,
             longUtteranceMs: 1200,
             longPauseMs: 1200,
-            longGreetingMs: 2600,
+            longGreetingMs: 2800,
             endSilenceMs: 700,
             answerTimeoutMs: 30_000,
             noBeepTimeoutMs: defaultNoBeepTimeoutMs,
@@ -64,6 +78,9 @@ extension AnswerClassifier {
             floorWarmUpMs: Int,
             floorFall: Double,
             floorRiseDb: Double,
+            speechPeakMarginDb: Double,
+            speechPeakRise: Double,
+            speechPeakFall: Double,
             longUtteranceMs: Int,
             longPauseMs: Int,
             longGreetingMs: Int,
@@ -79,6 +96,9 @@ extension AnswerClassifier {
             self.floorWarmUpMs = floorWarmUpMs
             self.floorFall = floorFall
             self.floorRiseDb = floorRiseDb
+            self.speechPeakMarginDb = speechPeakMarginDb
+            self.speechPeakRise = speechPeakRise
+            self.speechPeakFall = speechPeakFall
             self.longUtteranceMs = longUtteranceMs
             self.longPauseMs = longPauseMs
             self.longGreetingMs = longGreetingMs
@@ -103,12 +123,15 @@ extension AnswerClassifier {
             }
             let shares: [(String, Double)] = [
                 ("speech_margin_db", speechMarginDb), ("floor_fall", floorFall), ("floor_rise_db", floorRiseDb),
+                ("speech_peak_margin_db", speechPeakMarginDb), ("speech_peak_rise", speechPeakRise),
+                ("speech_peak_fall", speechPeakFall),
             ]
             for (field, value) in shares where !(value > 0 && value.isFinite) {
                 throw .invalidField(field: "answer.\(field)", reason: "must be positive, not \(value)")
             }
-            guard floorFall <= 1 else {
-                throw .invalidField(field: "answer.floor_fall", reason: "must be at most 1, not \(floorFall)")
+            for (field, value) in [("floor_fall", floorFall), ("speech_peak_rise", speechPeakRise),
+                ("speech_peak_fall", speechPeakFall)] where value > 1 {
+                throw .invalidField(field: "answer.\(field)", reason: "must be at most 1, not \(value)")
             }
             guard Self.noBeepTimeoutRangeMs.contains(noBeepTimeoutMs) else {
                 throw .invalidField(

@@ -47,8 +47,10 @@ public struct AnswerClassifier: Sendable {
     private let frameMs: Int64
     /// The line's noise floor, in dB (band level); meaningful once ``floorFrames`` reaches ``warmUpFrames``.
     private var floorDb = 0.0
-    /// Analysed frames so far, counted up to ``warmUpFrames``.
+    /// Frames so far, counted up to ``warmUpFrames``.
     private var floorFrames = 0
+    /// The speech level, in dB: an envelope of the levels of frames over the noise floor, quick to rise, slow to fall.
+    private var speechPeakDb = Self.initialSpeechPeakDb
     private let warmUpFrames: Int
     /// Start of the current voiced segment (pauses under `end_silence_ms` bridged), in stream ms.
     private var segmentStartMs: Int64 = Self.never
@@ -74,6 +76,8 @@ public struct AnswerClassifier: Sendable {
     /// Confidence of a human decision for an utterance of nearly `long_greeting_ms`; shorter ones rise towards
     /// ``maximumConfidence``.
     static let humanBaseConfidence = 0.6
+    /// The speech level before any speech, in dB: under any line's noise.
+    static let initialSpeechPeakDb = -100.0
     /// The highest confidence given to a rule-based decision.
     static let maximumConfidence = 0.99
 
@@ -154,17 +158,24 @@ public struct AnswerClassifier: Sendable {
         return Int64(configuration.longPauseMs)
     }
 
-    /// Moves the noise floor with an analysed frame's level and tells whether the frame stands `speech_margin_db`
-    /// above it. The floor is the mean of the first frames, then falls quickly and rises slowly, so it sits under
-    /// speech and follows the line's noise.
+    /// Moves the noise floor and the speech level with a frame's level and tells whether the frame could be speech:
+    /// `speech_margin_db` over the floor and no more than `speech_peak_margin_db` under the speech level. The floor
+    /// is the mean of the first frames, then falls quickly and rises slowly, so it sits under speech and follows the
+    /// line's noise; the speech level keeps a television or babble behind the speaker from counting as speech.
     private mutating func isAboveFloor(_ levelDb: Double?) -> Bool {
-        guard let levelDb else { return false }
         if floorFrames < warmUpFrames {
             floorFrames += 1
-            floorDb += (levelDb - floorDb) / Double(floorFrames)
+            let level = levelDb ?? Configuration.skippedFrameLevelDb
+            floorDb += (level - floorDb) / Double(floorFrames)
             return false
         }
-        let above = levelDb >= floorDb + configuration.speechMarginDb
+        guard let levelDb else { return false }
+        let overFloor = levelDb >= floorDb + configuration.speechMarginDb
+        let above = overFloor && levelDb >= speechPeakDb - configuration.speechPeakMarginDb
+        if overFloor {
+            let step = levelDb > speechPeakDb ? configuration.speechPeakRise : configuration.speechPeakFall
+            speechPeakDb += (levelDb - speechPeakDb) * step
+        }
         if levelDb < floorDb {
             floorDb += (levelDb - floorDb) * configuration.floorFall
         } else {
