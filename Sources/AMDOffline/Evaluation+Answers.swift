@@ -1,4 +1,4 @@
-public import AMDCore
+import AMDCore
 
 extension Evaluation {
     /// How well the answer decision did on the calls that were answered: the manifest's `human`, `machine_beep`,

@@ -201,6 +201,24 @@ struct AnswerClassifierTests {
         #expect(feeder.ends == [MachineEnd(outcome: .silence, ms: 3200 + 3000)])
     }
 
+    @Test func aCallsOwnNoBeepTimeoutReplacesTheDefault() throws {
+        var feeder = try Feeder()
+        try feeder.classifier.setNoBeepTimeout(ms: 1500)
+        feeder.feed(.quiet, ms: 300)
+        feeder.feed(.voice, ms: 2900)
+        feeder.feed(.quiet, ms: 5000)
+        #expect(feeder.ends == [MachineEnd(outcome: .silence, ms: 3200 + 1500)])
+        do {
+            try feeder.classifier.setNoBeepTimeout(ms: 100)
+            Issue.record("accepted a 100 ms no-beep timeout")
+        } catch {
+            guard case .invalidField(let field, let reason) = error else { Issue.record("wrong error"); return }
+            #expect(field == "answer.no_beep_timeout_ms")
+            #expect(reason.contains("500...60000"))
+        }
+        #expect(feeder.classifier.configuration.noBeepTimeoutMs == 1500)
+    }
+
     @Test func aNetworkToneAfterTheGreetingEndsItWithOther() throws {
         var feeder = try Feeder()
         feeder.feed(.quiet, ms: 300)

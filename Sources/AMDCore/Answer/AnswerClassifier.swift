@@ -36,7 +36,7 @@ public struct AnswerClassifier: Sendable {
     }
 
     /// The thresholds in force.
-    public let configuration: Configuration
+    public private(set) var configuration: Configuration
     /// The decision, once made.
     public private(set) var decision: AnswerDecision?
     /// The machine's end, once established.
@@ -52,7 +52,8 @@ public struct AnswerClassifier: Sendable {
     /// The speech level, in dB: an envelope of the levels of frames over the noise floor, quick to rise, slow to fall.
     private var speechPeakDb = Self.initialSpeechPeakDb
     private let warmUpFrames: Int
-    /// Start of the current voiced segment (pauses under `end_silence_ms` bridged), in stream ms.
+    /// Start of the current speech segment (pauses shorter than the one that ends an utterance bridged), in stream
+    /// ms.
     private var segmentStartMs: Int64 = Self.never
     /// Voiced time in the current segment, in ms.
     private var segmentVoicedMs: Int64 = 0
@@ -71,7 +72,7 @@ public struct AnswerClassifier: Sendable {
     static let never: Int64 = -1_000_000_000
     /// Confidence of a fax decision: the tones are unmistakable once held.
     static let faxConfidence = 0.99
-    /// Confidence of a long-greeting decision at the threshold, rising to ``maximumConfidence`` as speech goes on.
+    /// Confidence of a long-greeting decision: a person may, rarely, say a long sentence at once.
     static let longGreetingConfidence = 0.9
     /// Confidence of a human decision for an utterance of nearly `long_greeting_ms`; shorter ones rise towards
     /// ``maximumConfidence``.
@@ -122,6 +123,16 @@ public struct AnswerClassifier: Sendable {
             return Actions(machineEnd: greetingEnd(frame, speech: speech, now: now))
         }
         return Actions(decision: decide(frame, speech: speech, now: now))
+    }
+
+    /// Sets this call's no-beep timeout, in ms: how long a machine's greeting must be followed by silence to end with
+    /// `silence`.
+    /// - Throws: ``ModelError/invalidField(field:reason:)`` outside ``Configuration/noBeepTimeoutRangeMs``.
+    public mutating func setNoBeepTimeout(ms: Int) throws(ModelError) {
+        var changed = configuration
+        changed.noBeepTimeoutMs = ms
+        try changed.validate()
+        configuration = changed
     }
 
     /// Takes in a beep reported at `atMs` (stream ms) with `confidence`: before any decision it decides `machine`,

@@ -140,6 +140,12 @@ public struct BeepDetector: Sendable {
         carryOut(answer.finish(atMs: clock.milliseconds(frame: frames.frameIndex)), onOutput: onOutput)
     }
 
+    /// Sets this call's no-beep timeout, in ms (see ``AnswerClassifier/setNoBeepTimeout(ms:)``).
+    /// - Throws: ``ModelError`` outside ``AnswerClassifier/Configuration/noBeepTimeoutRangeMs``.
+    public mutating func setNoBeepTimeout(ms: Int) throws(ModelError) {
+        try answer.setNoBeepTimeout(ms: ms)
+    }
+
     /// Reports the answer decision and the machine's end, when the classifier made them.
     private func carryOut(_ actions: AnswerClassifier.Actions, onOutput: (Output) -> Void) {
         if let decision = actions.decision { onOutput(.answer(decision)) }

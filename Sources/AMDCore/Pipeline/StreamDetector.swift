@@ -106,6 +106,12 @@ public struct StreamDetector: Sendable {
         detector.finish { onOutput($0.movingOnset(earlierByMs: delay)) }
     }
 
+    /// Sets this call's no-beep timeout, in ms: a registration may ask for its own.
+    /// - Throws: ``ModelError`` outside ``AnswerClassifier/Configuration/noBeepTimeoutRangeMs``.
+    public mutating func setNoBeepTimeout(ms: Int) throws(ModelError) {
+        try detector.setNoBeepTimeout(ms: ms)
+    }
+
     private mutating func run(count: Int, onOutput: (BeepDetector.Output) -> Void) {
         inputSamples += Int64(count)
         let produced = decoded.withUnsafeBufferPointer { input in

@@ -247,6 +247,15 @@ package final class CallHub: CallSink {
         }
     }
 
+    /// The no-beep timeout of the registration applied to the stream the hub opened as `id`, in ms; nil when none
+    /// applies or it asked for none.
+    package func noBeepTimeoutMs(forCall id: String) -> Int? {
+        state.withLock { state in
+            guard let registrationID = state.records[id]?.registrationID else { return nil }
+            return state.registrations[registrationID]?.noBeepTimeoutMs
+        }
+    }
+
     /// Active calls now.
     package var activeCount: Int { state.withLock { $0.activeCount } }
 

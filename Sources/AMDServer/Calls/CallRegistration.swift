@@ -31,12 +31,16 @@ package struct CallRegistration: Sendable, Hashable, Codable {
     package var match: Match
     /// Free-form metadata copied onto the matching calls.
     package var metadata: [String: String]
+    /// How long a machine's greeting must be followed by silence to end with `silence` on the matching calls, in ms;
+    /// nil for the daemon's default (``AMDCore/AnswerClassifier/Configuration/defaultNoBeepTimeoutMs``).
+    package var noBeepTimeoutMs: Int?
 
     /// Creates a registration.
-    package init(id: String, match: Match, metadata: [String: String] = [:]) {
+    package init(id: String, match: Match, metadata: [String: String] = [:], noBeepTimeoutMs: Int? = nil) {
         self.id = id
         self.match = match
         self.metadata = metadata
+        self.noBeepTimeoutMs = noBeepTimeoutMs
     }
 
     /// Whether `id` may name a call: 1 to 128 characters among `A-Z a-z 0-9 - _ . ~`.

@@ -81,12 +81,18 @@ package protocol CallSink: Sendable {
     func dtmf(_ id: String, digit: String)
     /// Ends a call: the media stopped (idle timeout, websocket closed, device stopped).
     func close(_ id: String, counters: CallCounters, reason: String)
+    /// The no-beep timeout the registration that named call `id` asked for, in ms; nil for the default. An ingress
+    /// asks once, when the call opens, and sets it on the call's detector.
+    func noBeepTimeoutMs(forCall id: String) -> Int?
     /// Whether a registration may name the RTP stream from `address`:`port` with `ssrc`: such a stream skips
     /// probation. It may err towards yes (a registration naming only one of the two that agrees is enough).
     func isRegistered(address: IPAddress, port: UInt16, ssrc: UInt32) -> Bool
 }
 
 extension CallSink {
+    /// No registrations: every call has the default no-beep timeout.
+    package func noBeepTimeoutMs(forCall id: String) -> Int? { nil }
+
     /// No registrations: every RTP stream goes through probation.
     package func isRegistered(address: IPAddress, port: UInt16, ssrc: UInt32) -> Bool { false }
 

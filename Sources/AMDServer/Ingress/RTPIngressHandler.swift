@@ -123,9 +123,12 @@ final class RTPIngressHandler: ChannelInboundHandler {
             metrics.packetsDropped(.callLimit).increment()
             return nil
         }
+        var detector = codec == .pcma ? settings.aLawDetector : settings.muLawDetector
+        // The hub validated the registration's timeout against the detector's bounds.
+        if let ms = sink.noBeepTimeoutMs(forCall: id) { try? detector.setNoBeepTimeout(ms: ms) }
         let stream = RTPIngressStream(
             callID: id, codec: codec, reassembler: RTPStreamReassembler(configuration: settings.reassembler),
-            detector: codec == .pcma ? settings.aLawDetector : settings.muLawDetector, now: now)
+            detector: detector, now: now)
         streams[key] = stream
         logger.debug("RTP stream started", metadata: ["call": "\(id)", "stream": "\(key)", "codec": "\(codec.name)"])
         return stream
