@@ -1,5 +1,6 @@
-@testable import AMDCore
 import Testing
+
+@testable import AMDCore
 
 /// ``AnswerClassifier``: each rule, with the cause it gives, and the machine's end.
 struct AnswerClassifierTests {

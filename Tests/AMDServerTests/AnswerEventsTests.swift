@@ -1,11 +1,10 @@
 import AMDCore
+import AMDServer
 import Foundation
 import NIOCore
 import NIOHTTP1
 import Synchronization
 import Testing
-
-import AMDServer
 
 /// The answer decision end to end: the calls `tools/fixtures/gen_answer_calls.sh` made (`Samples/answer/`) sent as
 /// real RTP over UDP and over a real Vonage websocket into a real daemon, read back through the API, the long-poll
@@ -67,7 +66,8 @@ struct AnswerEventsTests {
         #expect(answer["answered_by"] as? String == call.answeredBy.rawValue)
         #expect(answer["cause"] as? String == call.cause.rawValue)
         let decidedMs = try #require(answer["decided_ms"] as? Int)
-        #expect(abs(decidedMs - Int(decision.decidedMs)) <= 40, "daemon \(decidedMs) ms, direct \(decision.decidedMs) ms")
+        #expect(
+            abs(decidedMs - Int(decision.decidedMs)) <= 40, "daemon \(decidedMs) ms, direct \(decision.decidedMs) ms")
         let confidence = try #require(answer["confidence"] as? Double)
         #expect(confidence > 0 && confidence <= 1)
         if let outcome = call.machineEnd {
@@ -92,7 +92,10 @@ struct AnswerEventsTests {
             try await ffmpegSendRTP(call.path, codec: "pcm_mulaw", to: ports.rtp[0])
             var found: [String: Any] = [:]
             try await eventually(timeout: .seconds(30), "the call to end") {
-                guard let ended = try await fetchCalls(port: ports.http).first(where: { $0["state"] as? String == "ended" })
+                guard
+                    let ended = try await fetchCalls(port: ports.http).first(where: {
+                        $0["state"] as? String == "ended"
+                    })
                 else { return false }
                 found = ended
                 return true
@@ -122,7 +125,8 @@ struct AnswerEventsTests {
         let linear = try muLawSamples(ofWAV: call.path).map(G711.muLawToLinear)
         let bytes = GeneratedCall.littleEndianBytes(linear)
         try await withDaemon { _, ports in
-            _ = try await VonageIngressTests.play(bytes, sampleRate: 8000, port: ports.http, uuid: call.name, realTime: false)
+            _ = try await VonageIngressTests.play(
+                bytes, sampleRate: 8000, port: ports.http, uuid: call.name, realTime: false)
             try await eventually("call \(call.name) to end") {
                 try await VonageIngressTests.call(call.name, port: ports.http)?["state"] as? String == "ended"
             }
@@ -146,7 +150,8 @@ struct AnswerEventsTests {
             let packets = rtpPackets(muLaw: try muLawSamples(ofWAV: machine.path), ssrc: ssrc)
             // In bursts, paced, so the loopback socket's buffer never overflows.
             for start in stride(from: 0, to: packets.count, by: Self.burstPackets) {
-                try await sender.send(Array(packets[start..<min(packets.count, start + Self.burstPackets)]), to: ports.rtp[0])
+                try await sender.send(
+                    Array(packets[start..<min(packets.count, start + Self.burstPackets)]), to: ports.rtp[0])
                 try await Task.sleep(for: .milliseconds(2))
             }
             try await eventually(timeout: .seconds(30), "the call to end") {

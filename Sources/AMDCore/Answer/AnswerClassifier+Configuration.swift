@@ -129,14 +129,17 @@ extension AnswerClassifier {
             for (field, value) in shares where !(value > 0 && value.isFinite) {
                 throw .invalidField(field: "answer.\(field)", reason: "must be positive, not \(value)")
             }
-            for (field, value) in [("floor_fall", floorFall), ("speech_peak_rise", speechPeakRise),
-                ("speech_peak_fall", speechPeakFall)] where value > 1 {
+            for (field, value) in [
+                ("floor_fall", floorFall), ("speech_peak_rise", speechPeakRise),
+                ("speech_peak_fall", speechPeakFall),
+            ] where value > 1 {
                 throw .invalidField(field: "answer.\(field)", reason: "must be at most 1, not \(value)")
             }
             guard Self.noBeepTimeoutRangeMs.contains(noBeepTimeoutMs) else {
                 throw .invalidField(
                     field: "answer.no_beep_timeout_ms",
-                    reason: "must be \(Self.noBeepTimeoutRangeMs.lowerBound)...\(Self.noBeepTimeoutRangeMs.upperBound) ms, "
+                    reason:
+                        "must be \(Self.noBeepTimeoutRangeMs.lowerBound)...\(Self.noBeepTimeoutRangeMs.upperBound) ms, "
                         + "not \(noBeepTimeoutMs)"
                 )
             }

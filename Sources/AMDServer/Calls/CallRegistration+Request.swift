@@ -37,8 +37,10 @@ extension CallRegistration {
 
     private static let millisecondsPerSecond = 1000.0
     /// The no-beep timeouts a registration may ask for, in ms (the answer classifier's own bounds).
-    private static let noBeepTimeoutRange = Double(AnswerClassifier.Configuration.noBeepTimeoutRangeMs.lowerBound)...Double(
-        AnswerClassifier.Configuration.noBeepTimeoutRangeMs.upperBound)
+    private static let noBeepTimeoutRange: ClosedRange<Double> = {
+        let range = AnswerClassifier.Configuration.noBeepTimeoutRangeMs
+        return Double(range.lowerBound)...Double(range.upperBound)
+    }()
     private static var noBeepTimeoutMessage: String {
         let range = AnswerClassifier.Configuration.noBeepTimeoutRangeMs
         let low = Double(range.lowerBound) / millisecondsPerSecond
