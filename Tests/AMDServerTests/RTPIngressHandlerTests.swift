@@ -239,8 +239,12 @@ struct RTPIngressHandlerTests {
             #expect(call["packets"] as? Int == 10)
             #expect(call["audio_ms"] as? Int == 200)
             let events = try await request(.GET, port: ports.http, "/v1/events?after=0").json["events"]
-            let types = (events as? [[String: Any]] ?? []).map { $0["type"] as? String ?? "" }
-            #expect(types == ["call_started", "call_ended"])
+            let objects = events as? [[String: Any]] ?? []
+            let types = objects.map { $0["type"] as? String ?? "" }
+            // 200 ms of silence: nobody spoke, so the answer is undecided when the stream ends.
+            #expect(types == ["call_started", "answer", "call_ended"])
+            #expect(objects.count == 3 && objects[1]["answered_by"] as? String == "unknown")
+            #expect(objects.count == 3 && objects[1]["cause"] as? String == "stream_ended")
         }
     }
 
