@@ -32,6 +32,8 @@ extension CallInspection {
                                 verdict: .rejected(reason: rejection.reason.rawValue, detail: rejection.detail)))
                     case .candidate(let candidate):
                         candidates.append(candidate)
+                    case .answer, .machineEnd:
+                        break
                     }
                 }
                 offset = end

@@ -68,9 +68,9 @@ public enum CaptureDetector {
             } catch {
                 throw .pipeline(path: file, error)
             }
-            var events: [BeepEvent] = []
+            var events: [String] = []
             let onOutput: (BeepDetector.Output) -> Void = { output in
-                if let event = output.beep { events.append(event) }
+                if let line = ClipDetector.line(file: file, stream: name, output: output) { events.append(line) }
                 if let rejection = output.rejection { debug("\(file) \(name): \(rejection)") }
             }
             var decoded: [Int16] = []
@@ -92,7 +92,8 @@ public enum CaptureDetector {
                     break
                 }
             }
-            for event in events { lines.append(ClipDetector.line(file: file, stream: name, event: event)) }
+            pipeline.finish(onOutput: onOutput)
+            lines.append(contentsOf: events)
             lines.append(ClipDetector.endLine(file: file, stream: name, durationMs: pipeline.streamTimeMs))
         }
         return lines

@@ -3,8 +3,8 @@ public import AudioFile
 
 /// Runs a whole clip through the same pipeline the daemon uses, as fast as the CPU allows.
 public enum ClipDetector {
-    /// Every beep the pipeline reports for `clip`, in order; every output (beeps, rejections, scored tones) also goes
-    /// to `onOutput` as it comes.
+    /// Every beep the pipeline reports for `clip`, in order; every output (beeps, answer decision, machine end,
+    /// rejections, scored tones, and those the stream's end brings) also goes to `onOutput` as it comes.
     /// - Throws: ``StreamDetectorError`` when no pipeline fits the clip's rate.
     public static func run(
         _ clip: AudioClip,
@@ -26,6 +26,7 @@ public enum ClipDetector {
                 offset = end
             }
         }
+        pipeline.finish(onOutput: onOutput)
         return events
     }
 

@@ -31,6 +31,8 @@ extension Evaluation {
         public var realTimeFactor: Double
         /// Files that could not be read.
         public var failures: [String]
+        /// The answer decision's figures.
+        public var answers: AnswerSummary
 
         /// One kind's false alarms.
         public struct KindRate: Sendable, Encodable {
@@ -48,7 +50,7 @@ extension Evaluation {
         }
 
         enum CodingKeys: String, CodingKey {
-            case calls, recall, failures
+            case calls, recall, failures, answers
             case beepCalls = "beep_calls"
             case nonBeepCalls = "non_beep_calls"
             case earlyFalseAlarmRate = "early_false_alarm_rate"
@@ -90,7 +92,8 @@ extension Evaluation {
             frequencyErrorMedianHz: Self.percentile(errors, 0.5),
             frequencyErrorP95Hz: Self.percentile(errors, 0.95),
             realTimeFactor: cpuSeconds > 0 ? audio / cpuSeconds : 0,
-            failures: failures
+            failures: failures,
+            answers: answerSummary
         )
     }
 
@@ -117,6 +120,7 @@ extension Evaluation {
                 + "p95 \(s.frequencyErrorP95Hz.map { "\($0.fixed(1)) Hz" } ?? "n/a")",
             "throughput:         \(s.realTimeFactor.fixed(0))× real time (audio seconds per CPU second)",
         ]
+        lines += answerReport
         for failure in s.failures { lines.append("failed: \(failure)") }
         return lines.joined(separator: "\n")
     }

@@ -44,6 +44,10 @@ public struct Evaluation: Sendable {
         public var audioSeconds: Double
         /// The steady tones the detector judged on the call, in order.
         public var candidates: [TrackCandidate] = []
+        /// Who the detector decided answered the call.
+        public var answer: AnswerDecision?
+        /// How the detector decided a machine's greeting ended.
+        public var machineEnd: MachineEnd?
     }
 
     /// Per-call results, in manifest order.
@@ -64,9 +68,13 @@ public struct Evaluation: Sendable {
                 let start = Self.threadCPUSeconds()
                 let events: [BeepEvent]
                 var candidates: [TrackCandidate] = []
+                var answer: AnswerDecision?
+                var machineEnd: MachineEnd?
                 do {
                     events = try ClipDetector.run(clip, model: model) { output in
                         if let candidate = output.candidate { candidates.append(candidate) }
+                        if let decision = output.answer { answer = decision }
+                        if let end = output.machineEnd { machineEnd = end }
                     }
                 } catch {
                     throw OfflineError.pipeline(path: file, error)
@@ -74,6 +82,8 @@ public struct Evaluation: Sendable {
                 evaluation.cpuSeconds += Self.threadCPUSeconds() - start
                 var result = Self.score(entry, events: events, seconds: Double(clip.durationMs) / 1000)
                 result.candidates = candidates
+                result.answer = answer
+                result.machineEnd = machineEnd
                 evaluation.results.append(result)
             } catch let error as OfflineError {
                 evaluation.failures.append(error.description)

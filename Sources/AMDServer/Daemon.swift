@@ -37,7 +37,8 @@ package struct Daemon: Sendable {
         let hub = CallHub(
             limits: .init(
                 maxCalls: configuration.maxCalls, retention: configuration.retention,
-                maxEndedCalls: configuration.maxEndedCalls),
+                maxEndedCalls: configuration.maxEndedCalls,
+                noBeepTimeoutMs: configuration.noBeepTimeout.wholeMilliseconds),
             bus: bus, metrics: metrics)
         control = DaemonControl(hub: hub, bus: bus, metrics: metrics)
     }

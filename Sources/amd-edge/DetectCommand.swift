@@ -8,11 +8,13 @@ import FoundationEssentials
 struct DetectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "detect",
-        abstract: "Detect beeps in audio files or RTP captures; prints one JSON line per beep and per file end.",
+        abstract: "Detect beeps and who answered in audio files or RTP captures; prints JSON Lines.",
         discussion: """
             WAV files (16-bit PCM at 8/16/44.1/48 kHz, G.711 µ-law/A-law), raw audio with --format/--rate, and \
-            pcap/pcapng captures of RTP (one set of lines per stream, with a "stream" field). Bad input is \
-            reported on stderr and the other files are still processed; the exit status is then 1.
+            pcap/pcapng captures of RTP (one set of lines per stream, with a "stream" field). Each file or stream \
+            gets a line per beep, one "answer" line (who answered: human, machine, fax or unknown), a \
+            "machine_end" line on machines (how the greeting ended: beep, silence or other), and an "end" line. \
+            Bad input is reported on stderr and the other files are still processed; the exit status is then 1.
             """
     )
 
@@ -40,15 +42,16 @@ struct DetectCommand: ParsableCommand {
                     continue
                 }
                 let clip = try FileInput.clip(path: file, bytes: bytes, format: format, rate: audio.rate)
-                let events: [BeepEvent]
+                var lines: [String] = []
                 do {
-                    events = try ClipDetector.run(clip, model: model) { output in
+                    _ = try ClipDetector.run(clip, model: model) { output in
+                        if let line = ClipDetector.line(file: file, output: output) { lines.append(line) }
                         if let rejection = output.rejection { log("\(file): \(rejection)") }
                     }
                 } catch {
                     throw OfflineError.pipeline(path: file, error)
                 }
-                for event in events { print(ClipDetector.line(file: file, event: event)) }
+                for line in lines { print(line) }
                 print(ClipDetector.endLine(file: file, durationMs: clip.durationMs))
             } catch let error as OfflineError {
                 failed = true

@@ -31,4 +31,20 @@ struct BeepDetectorOutputTests {
         #expect(moved.beep?.onsetMs == 0)
         #expect(moved.beep?.detectedMs == 1000)
     }
+
+    @Test func theAnswerOutputsCarryTheirValuesAndMoveOnlyTheSpeechOnset() {
+        let decision = AnswerDecision(
+            answeredBy: .human, decidedMs: 1800, confidence: 0.9, cause: .shortGreetingThenSilence, speechOnsetMs: 500)
+        let end = MachineEnd(outcome: .silence, ms: 9000)
+        let outputs: [BeepDetector.Output] = [.answer(decision), .machineEnd(end), .beep(Self.beep)]
+        #expect(outputs.map(\.answer) == [decision, nil, nil])
+        #expect(outputs.map(\.machineEnd) == [nil, end, nil])
+        var moved = decision
+        moved.speechOnsetMs = 480
+        #expect(BeepDetector.Output.answer(decision).movingOnset(earlierByMs: 20) == .answer(moved))
+        #expect(BeepDetector.Output.machineEnd(end).movingOnset(earlierByMs: 20) == .machineEnd(end))
+        var unheard = decision
+        unheard.speechOnsetMs = nil
+        #expect(BeepDetector.Output.answer(unheard).movingOnset(earlierByMs: 20) == .answer(unheard))
+    }
 }

@@ -14,9 +14,15 @@ struct CaptureDetectorTests {
         let lines = try CaptureDetector.lines(file: "milliwatt.pcap", bytes: bytes, model: .default) {
             debug.append($0)
         }
-        try #require(lines.count == 1, "lines: \(lines)")
-        let end = try object(lines[0])
-        #expect(keys(ofJSONLine: lines[0]) == ["file", "stream", "event", "duration_ms"])
+        try #require(lines.count == 2, "lines: \(lines)")
+        // A steady tone is nobody speaking: the answer stays undecided until the stream ends.
+        let answer = try object(lines[0])
+        #expect(answer["event"] as? String == "answer")
+        #expect(answer["stream"] as? String == "192.168.0.2:26264/61dcf074")
+        #expect(answer["answered_by"] as? String == "unknown")
+        #expect(answer["cause"] as? String == "stream_ended")
+        let end = try object(lines[1])
+        #expect(keys(ofJSONLine: lines[1]) == ["file", "stream", "event", "duration_ms"])
         #expect(end["file"] as? String == "milliwatt.pcap")
         #expect(end["stream"] as? String == "192.168.0.2:26264/61dcf074")
         #expect(end["event"] as? String == "end")

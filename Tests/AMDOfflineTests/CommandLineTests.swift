@@ -56,6 +56,7 @@ struct CommandLineTests {
 
     private let beepKeys = ["file", "event", "onset_ms", "detected_ms", "frequency_hz", "confidence"]
     private let endKeys = ["file", "event", "duration_ms"]
+    private let answerKeys = ["file", "event", "answered_by", "decided_ms", "confidence", "cause"]
 
     // MARK: version
 
@@ -81,12 +82,19 @@ struct CommandLineTests {
             let result = try run(["detect", samplePath], in: folder)
             #expect(result.status == 0)
             #expect(result.stderr.isEmpty, "stderr: \(result.stderr)")
-            try #require(result.lines.count == 2, "stdout: \(result.stdout)")
+            // The answer decision, the beep, the greeting's end through the beep, and the file's end.
+            try #require(result.lines.count == 4, "stdout: \(result.stdout)")
             #expect(result.stdout.hasSuffix("}\n"))
-            #expect(keys(ofJSONLine: result.lines[0]) == beepKeys)
-            #expect(keys(ofJSONLine: result.lines[1]) == endKeys)
+            #expect(keys(ofJSONLine: result.lines[0]) == answerKeys)
+            #expect(keys(ofJSONLine: result.lines[1]) == beepKeys)
+            #expect(keys(ofJSONLine: result.lines[2]) == ["file", "event", "outcome", "ms"])
+            #expect(keys(ofJSONLine: result.lines[3]) == endKeys)
 
-            let beep = try object(result.lines[0])
+            let answer = try object(result.lines[0])
+            #expect(answer["event"] as? String == "answer")
+            #expect(answer["answered_by"] as? String == "machine")
+            #expect(answer["cause"] as? String == "long_greeting")
+            let beep = try object(result.lines[1])
             #expect(beep["file"] as? String == samplePath)
             #expect(beep["event"] as? String == "beep")
             let onset = try #require(beep["onset_ms"] as? Int)
@@ -98,8 +106,12 @@ struct CommandLineTests {
             let clip = try AudioClip(wav: try FileInput.read(samplePath))
             let events = try ClipDetector.run(clip, model: .default)
             let first = try #require(events.first)
-            #expect(result.lines[0] == ClipDetector.line(file: samplePath, event: first))
-            #expect(result.lines[1] == ClipDetector.endLine(file: samplePath, durationMs: clip.durationMs))
+            #expect(result.lines[1] == ClipDetector.line(file: samplePath, event: first))
+            #expect(result.lines[3] == ClipDetector.endLine(file: samplePath, durationMs: clip.durationMs))
+            let end = try object(result.lines[2])
+            #expect(end["event"] as? String == "machine_end")
+            #expect(end["outcome"] as? String == "beep")
+            #expect(end["ms"] as? Int == beep["detected_ms"] as? Int)
         }
     }
 
@@ -115,9 +127,9 @@ struct CommandLineTests {
             #expect(result.errorLines[1].contains(notWAV))
             #expect(result.errorLines[1].contains("not a WAV file"))
             // The good file is still processed.
-            try #require(result.lines.count == 2, "stdout: \(result.stdout)")
-            #expect(try object(result.lines[0])["event"] as? String == "beep")
-            #expect(try object(result.lines[1])["file"] as? String == samplePath)
+            try #require(result.lines.count == 4, "stdout: \(result.stdout)")
+            #expect(try result.lines.map { try object($0)["event"] as? String } == ["answer", "beep", "machine_end", "end"])
+            #expect(try object(result.lines[3])["file"] as? String == samplePath)
             #expect(!result.stdout.contains(missing))
         }
     }
@@ -129,12 +141,12 @@ struct CommandLineTests {
             let raw = try write(clip.data, to: "greeting.ulaw", in: folder)
             let result = try run(["detect", "--format", "mulaw", "--rate", "8000", raw], in: folder)
             #expect(result.status == 0, "stderr: \(result.stderr)")
-            try #require(result.lines.count == 2, "stdout: \(result.stdout)")
-            let beep = try object(result.lines[0])
+            try #require(result.lines.count == 4, "stdout: \(result.stdout)")
+            let beep = try object(result.lines[1])
             #expect(beep["file"] as? String == raw)
             let rawOnset = try #require(beep["onset_ms"] as? Int)
             #expect(abs(rawOnset - 9066) <= 40)
-            let end = try object(result.lines[1])
+            let end = try object(result.lines[3])
             #expect(end["duration_ms"] as? Int == Int(clip.durationMs))
         }
     }

@@ -19,6 +19,8 @@ struct ALSAIngressStreamTests {
             state.withLock { $0.beeps[id, default: []].append(event) }
         }
         func dtmf(_ id: String, digit: String) {}
+        func answer(_ id: String, decision: AnswerDecision, counters: CallCounters) {}
+        func machineEnd(_ id: String, end: MachineEnd, counters: CallCounters) {}
         func close(_ id: String, counters: CallCounters, reason: String) {
             state.withLock { $0.counters[id] = counters }
         }

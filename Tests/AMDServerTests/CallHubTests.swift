@@ -32,6 +32,45 @@ struct CallHubTests {
         #expect(types == [.callStarted, .beep, .callEnded])
     }
 
+    @Test func theAnswerAndTheMachineEndAreRecordedAndPublishedOnce() throws {
+        let (hub, bus) = makeHub()
+        let id = try #require(hub.open(rtpDescriptor()))
+        let decision = AnswerDecision(
+            answeredBy: .machine, decidedMs: 2900, confidence: 0.9, cause: .longGreeting, speechOnsetMs: 100)
+        hub.answer(id, decision: decision, counters: CallCounters(audioMs: 2900))
+        // Made once per call: a second report changes nothing.
+        hub.answer(id, decision: AnswerDecision(answeredBy: .human, decidedMs: 4000, confidence: 0.8,
+            cause: .shortGreetingThenSilence), counters: CallCounters(audioMs: 4000))
+        hub.machineEnd(id, end: MachineEnd(outcome: .silence, ms: 13_000), counters: CallCounters(audioMs: 13_000))
+        hub.machineEnd(id, end: MachineEnd(outcome: .other, ms: 14_000), counters: CallCounters(audioMs: 14_000))
+        let call = try #require(hub.call(id))
+        #expect(call.answer?.answeredBy == "machine" && call.answer?.decidedMs == 2900)
+        #expect(call.answer?.cause == "long_greeting" && call.answer?.confidence == 0.9)
+        #expect(call.machineEnd?.outcome == "silence" && call.machineEnd?.ms == 13_000)
+        #expect(call.audioMs == 13_000)
+        let events = bus.events(after: 0).events
+        #expect(events.map(\.type) == [.callStarted, .answer, .machineEnd])
+        let answer = try #require(try JSONSerialization.jsonObject(with: Data(events[1].json.utf8)) as? [String: Any])
+        #expect(answer["answered_by"] as? String == "machine")
+        #expect(answer["decided_ms"] as? Int == 2900)
+        #expect(answer["cause"] as? String == "long_greeting")
+        #expect(answer["call_id"] as? String == id)
+        let end = try #require(try JSONSerialization.jsonObject(with: Data(events[2].json.utf8)) as? [String: Any])
+        #expect(end["outcome"] as? String == "silence")
+        #expect(end["ms"] as? Int == 13_000)
+        // The Call JSON carries both, and both are null before they are known.
+        let encoded = try JSONEncoder().encode(call)
+        let object = try #require(try JSONSerialization.jsonObject(with: encoded) as? [String: Any])
+        #expect((object["answer"] as? [String: Any])?["answered_by"] as? String == "machine")
+        #expect((object["machine_end"] as? [String: Any])?["outcome"] as? String == "silence")
+        let freshID = try #require(hub.open(rtpDescriptor(ssrc: 9)))
+        let fresh = try #require(hub.call(freshID))
+        let freshObject = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(fresh)) as? [String: Any]
+        #expect(freshObject?["answer"] is NSNull && freshObject?["machine_end"] is NSNull)
+        let decoded = try JSONDecoder().decode(Call.self, from: encoded)
+        #expect(decoded.answer == call.answer && decoded.machineEnd == call.machineEnd)
+    }
+
     @Test func idsAreURLSafeAndUniquePerStream() throws {
         let (hub, _) = makeHub()
         var ids = Set<String>()

@@ -92,6 +92,34 @@ struct MetricsCoverageTests {
         }
     }
 
+    @Test func answersAndGreetingEndsAreCountedByWhatTheyWere() async throws {
+        let hello = try muLawSamples(ofWAV: AnswerEventsTests.calls[0].path)
+        let machine = AnswerEventsTests.calls[3]
+        let (decision, _) = try AnswerEventsTests.direct(machine)
+        // The machine's call stops half a second after its decision, long before its no-beep timeout: its greeting
+        // ends as `other` when the stream goes idle.
+        let cut = Int(decision.decidedMs + 500) * 8
+        let machineSamples = Array(try muLawSamples(ofWAV: machine.path).prefix(cut))
+        let silence = [UInt8](repeating: 0xFF, count: 160 * 10)
+        try await withRTPDaemon({ $0.idleTimeout = .seconds(1) }) { control, ports in
+            let sender = try await UDPSender.start()
+            defer { Task { await sender.close() } }
+            for (ssrc, samples) in [(UInt32(1), hello), (2, silence), (3, machineSamples)] {
+                try await sender.send(rtpPackets(muLaw: samples, ssrc: ssrc), to: ports.rtp[0])
+            }
+            try await eventually(timeout: .seconds(30), "the three calls to end") {
+                let calls = try await fetchCalls(port: ports.http)
+                return calls.count == 3 && calls.allSatisfy { $0["state"] as? String == "ended" }
+            }
+            let metrics = try await fetchMetrics(port: ports.http)
+            #expect(metricValue(metrics, #"amd_answers_total{answered_by="human"}"#) == 1)
+            // Nobody spoke in 200 ms of silence: undecided when the stream ended.
+            #expect(metricValue(metrics, #"amd_answers_total{answered_by="unknown"}"#) == 1)
+            #expect(metricValue(metrics, #"amd_answers_total{answered_by="machine"}"#) == 1)
+            #expect(metricValue(metrics, #"amd_machine_ends_total{outcome="other"}"#) == 1)
+        }
+    }
+
     /// Every series a daemon exports is named in the tests of this target (its family, and each label value as a
     /// quoted string, as the tests that cause its event spell them), so a new metric cannot ship without a test.
     @Test func everyExportedSeriesIsExercisedByATest() async throws {

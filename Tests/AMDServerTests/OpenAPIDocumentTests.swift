@@ -103,4 +103,20 @@ struct OpenAPIDocumentTests {
             }
         }
     }
+
+    /// The enumerations the document lists for events, answers and machine ends are exactly the daemon's.
+    @Test func documentedEnumerationsAreTheDaemons() throws {
+        let document = try Self.loadDocument()
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        func enumeration(_ schema: String, _ property: String) -> Set<String> {
+            let properties = (schemas[schema] as? [String: Any])?["properties"] as? [String: Any]
+            return Set(((properties?[property] as? [String: Any])?["enum"] as? [String]) ?? [])
+        }
+        #expect(enumeration("Event", "type") == Set(EventType.allCases.map(\.rawValue)))
+        #expect(enumeration("Answer", "answered_by") == Set(AnsweredBy.allCases.map(\.rawValue)))
+        #expect(enumeration("Answer", "cause") == Set(AnswerCause.allCases.map(\.rawValue)))
+        #expect(enumeration("MachineEnd", "outcome") == Set(MachineEnd.Outcome.allCases.map(\.rawValue)))
+        #expect(enumeration("Event", "answered_by") == Set(AnsweredBy.allCases.map(\.rawValue)))
+        #expect(enumeration("Event", "outcome") == Set(MachineEnd.Outcome.allCases.map(\.rawValue)))
+    }
 }

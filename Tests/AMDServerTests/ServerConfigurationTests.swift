@@ -52,6 +52,22 @@ struct ServerConfigurationTests {
         }
     }
 
+    @Test func theNoBeepTimeoutIsBoundedAndReachesTheHub() throws {
+        let config = try ServerConfiguration.resolve(fileData: nil, flags: ["no-beep-timeout": ["2.5s"]])
+        #expect(config.noBeepTimeout == .milliseconds(2500))
+        #expect {
+            _ = try ServerConfiguration.resolve(fileData: nil, flags: ["no-beep-timeout": ["90s"]])
+        } throws: { error in
+            "\(error)".contains("--no-beep-timeout") && "\(error)".contains("60 s")
+        }
+        // A call without a registration of its own takes the daemon's timeout.
+        let hub = CallHub(
+            limits: .init(noBeepTimeoutMs: config.noBeepTimeout.wholeMilliseconds),
+            bus: EventBus(metrics: ServerMetrics()), metrics: ServerMetrics())
+        let id = try #require(hub.open(rtpDescriptor()))
+        #expect(hub.noBeepTimeoutMs(forCall: id) == 2500)
+    }
+
     @Test func modelIsReadAndCheckedAtStartUp() throws {
         var edited = BeepModel.default
         edited.detector.refractoryMs = 1234
@@ -198,7 +214,7 @@ struct ServerConfigurationTests {
 
     @Test func everyOptionIsDeclaredOnceWithADefaultThatMatches() throws {
         let keys = ServerConfiguration.options.map(\.key)
-        #expect(Set(keys).count == keys.count && keys.count == 22)
+        #expect(Set(keys).count == keys.count && keys.count == 23)
         let defaults = ServerConfiguration()
         for option in ServerConfiguration.options {
             #expect(option.helpLine.hasPrefix("--\(option.key) "))

@@ -34,6 +34,8 @@ public struct BeepDetector: Sendable {
     private var previous = ToneTrack(frame: Self.longAgoFrame, tone: ToneFrame())
     private var lastReportFrame = Self.longAgoFrame
     private let refractoryFrames: Int64
+    /// Who answered, and how a machine's greeting ended: fed every frame with what the analysis already found.
+    private var answer: AnswerClassifier
 
     /// A frame index long before the stream's start (10,000 s): the end of the "track before the first" and of the
     /// "report before the first", so neither counts as recent.
@@ -42,8 +44,16 @@ public struct BeepDetector: Sendable {
     static let frequencyStepsPerHz = 10.0
 
     /// Creates a detector with `model` (the shipped default unless given) and, optionally, other settings.
-    /// - Throws: ``ModelError`` when the model is invalid.
-    public init(model: BeepModel, configuration: Configuration? = nil) throws(ModelError) {
+    /// - Parameters:
+    ///   - model: the model.
+    ///   - configuration: the beep rules' settings (the model's unless given).
+    ///   - answer: the answer decision's thresholds.
+    /// - Throws: ``ModelError`` when the model or a setting is invalid.
+    public init(
+        model: BeepModel,
+        configuration: Configuration? = nil,
+        answer: AnswerClassifier.Configuration = .default
+    ) throws(ModelError) {
         try model.validate()
         self.model = model
         let configuration = configuration ?? model.detector
@@ -62,6 +72,7 @@ public struct BeepDetector: Sendable {
         scorer = TrackScorer(model: model, configuration: configuration, clock: clock)
         pending = PendingTones(configuration: configuration, clock: clock)
         refractoryFrames = clock.frames(ms: configuration.refractoryMs)
+        self.answer = try AnswerClassifier(configuration: answer, frameMs: Int(clock.milliseconds(frame: 1)))
     }
 
     /// Feeds samples at the model's rate (16 kHz); calls `onOutput` with each beep, each beep-like tone it rejects
@@ -112,6 +123,33 @@ public struct BeepDetector: Sendable {
         if !tone.isTonal && frames.voiced { pending.observeVoiced(bandEnergyDb: tone.bandEnergyDb) }
         carryOut(pending.resolve(now: now, current: track), now: now, onOutput: onOutput)
         frames.holdOpen = track != nil || pending.isWaiting
+        let heard = AnswerFrame(
+            voiced: frames.voiced,
+            analysed: frames.analysed,
+            levelDb: tone.bandEnergyDb,
+            tonal: tone.isTonal,
+            frequencyHz: tone.frequencyHz,
+            secondFrequencyHz: tone.secondFrequencyHz
+        )
+        carryOut(answer.observe(heard, atMs: clock.milliseconds(frame: now)), onOutput: onOutput)
+    }
+
+    /// Ends the stream: an undecided call is decided `unknown`, and a machine's greeting that had not ended ends
+    /// with `other`. Call once, after the last samples.
+    public mutating func finish(onOutput: (Output) -> Void) {
+        carryOut(answer.finish(atMs: clock.milliseconds(frame: frames.frameIndex)), onOutput: onOutput)
+    }
+
+    /// Sets this call's no-beep timeout, in ms (see ``AnswerClassifier/setNoBeepTimeout(ms:)``).
+    /// - Throws: ``ModelError`` outside ``AnswerClassifier/Configuration/noBeepTimeoutRangeMs``.
+    public mutating func setNoBeepTimeout(ms: Int) throws(ModelError) {
+        try answer.setNoBeepTimeout(ms: ms)
+    }
+
+    /// Reports the answer decision and the machine's end, when the classifier made them.
+    private func carryOut(_ actions: AnswerClassifier.Actions, onOutput: (Output) -> Void) {
+        if let decision = actions.decision { onOutput(.answer(decision)) }
+        if let end = actions.machineEnd { onOutput(.machineEnd(end)) }
     }
 
     /// Starts a track at the tonal frame `now`, after the one that just ended.
@@ -229,16 +267,14 @@ public struct BeepDetector: Sendable {
         track.state = .reported
         lastReportFrame = now
         let steps = Self.frequencyStepsPerHz
-        onOutput(
-            .beep(
-                BeepEvent(
-                    onsetMs: onsetMs(of: track),
-                    detectedMs: clock.milliseconds(frame: now),
-                    frequencyHz: (track.meanFrequencyHz * steps).rounded() / steps,
-                    confidence: scorer.confidence(of: track, score: score)
-                )
-            )
+        let event = BeepEvent(
+            onsetMs: onsetMs(of: track),
+            detectedMs: clock.milliseconds(frame: now),
+            frequencyHz: (track.meanFrequencyHz * steps).rounded() / steps,
+            confidence: scorer.confidence(of: track, score: score)
         )
+        onOutput(.beep(event))
+        carryOut(answer.beep(atMs: event.detectedMs, confidence: event.confidence), onOutput: onOutput)
     }
 
     /// The beep's start: the first tonal frame's end (of the first tone, for a multi-tone beep), less the part of

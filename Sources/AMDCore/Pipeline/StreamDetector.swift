@@ -28,7 +28,13 @@ public struct StreamDetector: Sendable {
     ///   - encoding: how the bytes are encoded.
     ///   - sampleRate: the input rate in Hz (8000 for G.711; 8000 to 48000 for linear PCM).
     ///   - model: the detector's model (``BeepModel/default`` unless given).
-    public init(encoding: AudioEncoding, sampleRate: Int, model: BeepModel = .default) throws(StreamDetectorError) {
+    ///   - answer: the answer decision's thresholds (the call's no-beep timeout among them).
+    public init(
+        encoding: AudioEncoding,
+        sampleRate: Int,
+        model: BeepModel = .default,
+        answer: AnswerClassifier.Configuration = .default
+    ) throws(StreamDetectorError) {
         self.encoding = encoding
         self.sampleRate = sampleRate
         let outputRate = model.features.mfcc.sampleRate
@@ -38,7 +44,7 @@ public struct StreamDetector: Sendable {
             throw .unsupportedSampleRate(sampleRate)
         }
         do {
-            detector = try BeepDetector(model: model)
+            detector = try BeepDetector(model: model, answer: answer)
         } catch {
             throw .model(error)
         }
@@ -91,6 +97,19 @@ public struct StreamDetector: Sendable {
             run(count: count, onOutput: onOutput)
             left -= count
         }
+    }
+
+    /// Ends the stream: reports an undecided call as `unknown` and a machine whose greeting had not ended as ending
+    /// with `other`. Call once, after the last audio.
+    public mutating func finish(onOutput: (BeepDetector.Output) -> Void) {
+        let delay = delayMs
+        detector.finish { onOutput($0.movingOnset(earlierByMs: delay)) }
+    }
+
+    /// Sets this call's no-beep timeout, in ms: a registration may ask for its own.
+    /// - Throws: ``ModelError`` outside ``AnswerClassifier/Configuration/noBeepTimeoutRangeMs``.
+    public mutating func setNoBeepTimeout(ms: Int) throws(ModelError) {
+        try detector.setNoBeepTimeout(ms: ms)
     }
 
     private mutating func run(count: Int, onOutput: (BeepDetector.Output) -> Void) {

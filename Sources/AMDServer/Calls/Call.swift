@@ -1,6 +1,7 @@
+package import AMDCore
 package import FoundationEssentials
 
-/// One call as the status API and the controller see it (issue 4's `Call` object).
+/// One call as the status API and the controller see it.
 ///
 /// Stream times (`audio_ms`, the beep's `onset_ms` and `detected_ms`) are milliseconds from the stream's first
 /// packet; `started_at`, `updated_at` and `detected_at` are wall-clock times, written in RFC 3339 with milliseconds.
@@ -64,6 +65,46 @@ package struct Call: Sendable, Hashable, Codable {
         }
     }
 
+    /// Who answered the call, as decided once (`answer` in the JSON).
+    package struct Answer: Sendable, Hashable, Codable {
+        /// `human`, `machine`, `fax` or `unknown`.
+        package var answeredBy: String
+        /// Stream time of the decision, in milliseconds.
+        package var decidedMs: Int64
+        /// How sure the detector is, 0...1.
+        package var confidence: Double
+        /// Why: `short_greeting_then_silence`, `long_greeting`, `beep`, `fax_tone`, `timeout`, `stream_ended`.
+        package var cause: String
+
+        enum CodingKeys: String, CodingKey {
+            case answeredBy = "answered_by"
+            case decidedMs = "decided_ms"
+            case confidence, cause
+        }
+
+        /// The record of `decision`.
+        package init(_ decision: AnswerDecision) {
+            answeredBy = decision.answeredBy.rawValue
+            decidedMs = decision.decidedMs
+            confidence = decision.confidence
+            cause = decision.cause.rawValue
+        }
+    }
+
+    /// How a machine's greeting ended (`machine_end` in the JSON).
+    package struct End: Sendable, Hashable, Codable {
+        /// `beep`, `silence` or `other`.
+        package var outcome: String
+        /// Stream time at which the end was established, in milliseconds.
+        package var ms: Int64
+
+        /// The record of `end`.
+        package init(_ end: MachineEnd) {
+            outcome = end.outcome.rawValue
+            ms = end.ms
+        }
+    }
+
     /// Stable, URL-safe id, unique per stream: the hub's own or the controller's registered one.
     package var id: String
     /// Which ingress carries the call.
@@ -88,6 +129,10 @@ package struct Call: Sendable, Hashable, Codable {
     package var packetsLost: Int64
     /// The first beep found, or `nil`.
     package var beep: Beep?
+    /// Who answered, once decided, or `nil`.
+    package var answer: Answer?
+    /// How the machine's greeting ended, once established, or `nil`.
+    package var machineEnd: End?
     /// DTMF digits seen on the call, in order (`"123#"`).
     package var dtmf: String
     /// Metadata from the ingress merged with the controller's registration (the registration wins).
@@ -102,8 +147,9 @@ package struct Call: Sendable, Hashable, Codable {
         case audioMs = "audio_ms"
         case packets
         case packetsLost = "packets_lost"
-        case beep, dtmf, metadata
+        case beep, dtmf, metadata, answer
         case endReason = "end_reason"
+        case machineEnd = "machine_end"
     }
 
     /// Creates a record for a call that just started.
@@ -120,6 +166,8 @@ package struct Call: Sendable, Hashable, Codable {
         self.packets = 0
         self.packetsLost = 0
         self.beep = nil
+        self.answer = nil
+        self.machineEnd = nil
         self.dtmf = ""
         self.metadata = descriptor.metadata
         self.endReason = nil
@@ -140,12 +188,14 @@ package struct Call: Sendable, Hashable, Codable {
         packets = try c.decode(Int64.self, forKey: .packets)
         packetsLost = try c.decode(Int64.self, forKey: .packetsLost)
         beep = try c.decodeIfPresent(Beep.self, forKey: .beep)
+        answer = try c.decodeIfPresent(Answer.self, forKey: .answer)
+        machineEnd = try c.decodeIfPresent(End.self, forKey: .machineEnd)
         dtmf = try c.decodeIfPresent(String.self, forKey: .dtmf) ?? ""
         metadata = try c.decodeIfPresent([String: String].self, forKey: .metadata) ?? [:]
         endReason = try c.decodeIfPresent(String.self, forKey: .endReason)
     }
 
-    /// Encodes the call; `ssrc`, `beep` and `end_reason` are written as `null` when absent.
+    /// Encodes the call; `ssrc`, `beep`, `answer`, `machine_end` and `end_reason` are written as `null` when absent.
     package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id)
@@ -160,6 +210,8 @@ package struct Call: Sendable, Hashable, Codable {
         try c.encode(packets, forKey: .packets)
         try c.encode(packetsLost, forKey: .packetsLost)
         try c.encode(beep, forKey: .beep)
+        try c.encode(answer, forKey: .answer)
+        try c.encode(machineEnd, forKey: .machineEnd)
         try c.encode(dtmf, forKey: .dtmf)
         try c.encode(metadata, forKey: .metadata)
         try c.encode(endReason, forKey: .endReason)

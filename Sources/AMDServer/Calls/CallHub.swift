@@ -20,16 +20,21 @@ package final class CallHub: CallSink {
         package var maxEndedCalls: Int
         /// Registrations kept at most.
         package var maxRegistrations: Int
+        /// Silence after a machine's greeting that ends it without a beep, in ms, for calls whose registration
+        /// names none (`--no-beep-timeout`).
+        package var noBeepTimeoutMs: Int
 
         /// Creates limits.
         package init(
             maxCalls: Int = 1000, retention: Duration = .seconds(600), maxEndedCalls: Int = 10_000,
-            maxRegistrations: Int = 10_000
+            maxRegistrations: Int = 10_000,
+            noBeepTimeoutMs: Int = AnswerClassifier.Configuration.defaultNoBeepTimeoutMs
         ) {
             self.maxCalls = maxCalls
             self.retention = retention
             self.maxEndedCalls = maxEndedCalls
             self.maxRegistrations = maxRegistrations
+            self.noBeepTimeoutMs = noBeepTimeoutMs
         }
     }
 
@@ -152,6 +157,45 @@ package final class CallHub: CallSink {
         bus.publish(callID: call.id, at: now, details: .beep(event, call))
     }
 
+    /// Records who answered the call and publishes an `answer` event (once per call).
+    package func answer(_ id: String, decision: AnswerDecision, counters: CallCounters) {
+        let now = Date()
+        let call = firstRecord(id, counters: counters, now: now) { call in
+            guard call.answer == nil else { return false }
+            call.answer = Call.Answer(decision)
+            return true
+        }
+        guard let call else { return }
+        metrics.answers[decision.answeredBy]?.increment()
+        bus.publish(callID: call.id, at: now, details: .answer(decision, call))
+    }
+
+    /// Records how a machine's greeting ended and publishes a `machine_end` event (once per call).
+    package func machineEnd(_ id: String, end: MachineEnd, counters: CallCounters) {
+        let now = Date()
+        let call = firstRecord(id, counters: counters, now: now) { call in
+            guard call.machineEnd == nil else { return false }
+            call.machineEnd = Call.End(end)
+            return true
+        }
+        guard let call else { return }
+        metrics.machineEnds[end.outcome]?.increment()
+        bus.publish(callID: call.id, at: now, details: .machineEnd(end, call))
+    }
+
+    /// Applies `record` (which returns false when the call already holds what it would record) and `counters` to the
+    /// call `id` under the lock; returns the call to publish, or nil when it is unknown, hidden or already recorded.
+    private func firstRecord(
+        _ id: String, counters: CallCounters, now: Date, _ record: (inout Call) -> Bool
+    ) -> Call? {
+        state.withLock { state in
+            guard var stored = state.records[id], record(&stored.call) else { return nil }
+            stored.call.apply(counters, now: now)
+            state.records[id] = stored
+            return stored.hidden ? nil : stored.call
+        }
+    }
+
     /// Appends a DTMF digit to the call's `dtmf` string (bounded to 256 digits).
     package func dtmf(_ id: String, digit: String) {
         let now = Date()
@@ -205,6 +249,14 @@ package final class CallHub: CallSink {
         state.withLock { state in
             guard let hubID = state.publicIDs[id], let record = state.records[hubID], !record.hidden else { return nil }
             return record.call
+        }
+    }
+
+    /// The no-beep timeout for the stream the hub opened as `id`, in ms: its registration's, else the daemon's.
+    package func noBeepTimeoutMs(forCall id: String) -> Int? {
+        state.withLock { state in
+            guard let registrationID = state.records[id]?.registrationID else { return limits.noBeepTimeoutMs }
+            return state.registrations[registrationID]?.noBeepTimeoutMs ?? limits.noBeepTimeoutMs
         }
     }
 

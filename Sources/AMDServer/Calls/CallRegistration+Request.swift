@@ -1,7 +1,9 @@
+import AMDCore
 package import FoundationEssentials
 
 extension CallRegistration {
-    /// Reads a `POST /v1/calls` body: `{"id": …, "match": {"source"?: …, "ssrc"?: …}, "metadata"?: {…}}`.
+    /// Reads a `POST /v1/calls` body: `{"id": …, "match": {"source"?: …, "ssrc"?: …}, "metadata"?: {…},
+    /// "no_beep_timeout"?: seconds}`.
     ///
     /// Throws ``CallHubError/invalid(_:)`` with a message naming the field for malformed JSON, a missing field, a
     /// wrong type, `null` (no request field is nullable) or an SSRC outside 0...4294967295; the rest of the
@@ -22,8 +24,28 @@ extension CallRegistration {
             }
             ssrc = valid
         }
+        var noBeepTimeoutMs: Int?
+        if let seconds = request.noBeepTimeout {
+            let ms = seconds * Self.millisecondsPerSecond
+            guard ms.isFinite, Self.noBeepTimeoutRange.contains(ms) else { throw .invalid(Self.noBeepTimeoutMessage) }
+            noBeepTimeoutMs = Int(ms.rounded())
+        }
         self.init(
-            id: request.id, match: .init(source: request.match.source, ssrc: ssrc), metadata: request.metadata ?? [:])
+            id: request.id, match: .init(source: request.match.source, ssrc: ssrc), metadata: request.metadata ?? [:],
+            noBeepTimeoutMs: noBeepTimeoutMs)
+    }
+
+    private static let millisecondsPerSecond = 1000.0
+    /// The no-beep timeouts a registration may ask for, in ms (the answer classifier's own bounds).
+    private static let noBeepTimeoutRange: ClosedRange<Double> = {
+        let range = AnswerClassifier.Configuration.noBeepTimeoutRangeMs
+        return Double(range.lowerBound)...Double(range.upperBound)
+    }()
+    private static var noBeepTimeoutMessage: String {
+        let range = AnswerClassifier.Configuration.noBeepTimeoutRangeMs
+        let low = Double(range.lowerBound) / millisecondsPerSecond
+        let high = Double(range.upperBound) / millisecondsPerSecond
+        return "field no_beep_timeout: expected seconds from \(low) to \(high)"
     }
 
     /// The registration with its source in canonical form, and that source parsed; throws
@@ -35,6 +57,9 @@ extension CallRegistration {
         }
         guard match.source != nil || match.ssrc != nil else {
             throw .invalid("field match: needs source, ssrc or both")
+        }
+        if let ms = noBeepTimeoutMs, !AnswerClassifier.Configuration.noBeepTimeoutRangeMs.contains(ms) {
+            throw .invalid(Self.noBeepTimeoutMessage)
         }
         guard let text = match.source else { return (self, nil) }
         guard let source = Match.Source(parsing: text) else {
@@ -64,13 +89,19 @@ extension CallRegistration {
         var id: String
         var match: Match
         var metadata: [String: String]?
+        /// Seconds.
+        var noBeepTimeout: Double?
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             id = try container.decode(String.self, forKey: .id)
             match = try container.decode(Match.self, forKey: .match)
             metadata = try container.decodeUnlessNull([String: String].self, forKey: .metadata)
+            noBeepTimeout = try container.decodeUnlessNull(Double.self, forKey: .noBeepTimeout)
         }
-        enum CodingKeys: String, CodingKey { case id, match, metadata }
+        enum CodingKeys: String, CodingKey {
+            case id, match, metadata
+            case noBeepTimeout = "no_beep_timeout"
+        }
     }
 }

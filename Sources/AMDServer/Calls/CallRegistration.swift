@@ -1,4 +1,4 @@
-/// A controller's name for media it expects (issue 6's `POST /v1/calls`): the matching stream takes `id`.
+/// A controller's name for media it expects (`POST /v1/calls`): the matching stream takes `id`.
 ///
 /// A registration stays until `DELETE /v1/calls/{id}`. The first matching stream takes `id` itself; a later stream
 /// that matches while the id is already in use (a new SSRC after a re-INVITE, the other direction) takes
@@ -31,12 +31,16 @@ package struct CallRegistration: Sendable, Hashable, Codable {
     package var match: Match
     /// Free-form metadata copied onto the matching calls.
     package var metadata: [String: String]
+    /// How long a machine's greeting must be followed by silence to end with `silence` on the matching calls, in ms;
+    /// nil for the daemon's default (``AMDCore/AnswerClassifier/Configuration/defaultNoBeepTimeoutMs``).
+    package var noBeepTimeoutMs: Int?
 
     /// Creates a registration.
-    package init(id: String, match: Match, metadata: [String: String] = [:]) {
+    package init(id: String, match: Match, metadata: [String: String] = [:], noBeepTimeoutMs: Int? = nil) {
         self.id = id
         self.match = match
         self.metadata = metadata
+        self.noBeepTimeoutMs = noBeepTimeoutMs
     }
 
     /// Whether `id` may name a call: 1 to 128 characters among `A-Z a-z 0-9 - _ . ~`.

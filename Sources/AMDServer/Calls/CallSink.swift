@@ -73,16 +73,37 @@ package protocol CallSink: Sendable {
     func update(_ id: String, counters: CallCounters)
     /// Reports a beep on a call; this is the event the controller waits for.
     func beep(_ id: String, event: BeepEvent, counters: CallCounters)
+    /// Reports who answered a call (once per call).
+    func answer(_ id: String, decision: AnswerDecision, counters: CallCounters)
+    /// Reports how a machine's greeting ended (once per call decided `machine`).
+    func machineEnd(_ id: String, end: MachineEnd, counters: CallCounters)
     /// Reports a DTMF digit seen on a call (RTP telephone-event or a websocket DTMF message).
     func dtmf(_ id: String, digit: String)
     /// Ends a call: the media stopped (idle timeout, websocket closed, device stopped).
     func close(_ id: String, counters: CallCounters, reason: String)
+    /// The no-beep timeout the registration that named call `id` asked for, in ms; nil for the default. An ingress
+    /// asks once, when the call opens, and sets it on the call's detector.
+    func noBeepTimeoutMs(forCall id: String) -> Int?
     /// Whether a registration may name the RTP stream from `address`:`port` with `ssrc`: such a stream skips
     /// probation. It may err towards yes (a registration naming only one of the two that agrees is enough).
     func isRegistered(address: IPAddress, port: UInt16, ssrc: UInt32) -> Bool
 }
 
 extension CallSink {
+    /// No registrations: every call has the default no-beep timeout.
+    package func noBeepTimeoutMs(forCall id: String) -> Int? { nil }
+
     /// No registrations: every RTP stream goes through probation.
     package func isRegistered(address: IPAddress, port: UInt16, ssrc: UInt32) -> Bool { false }
+
+    /// Passes on what a call's detector reported that the hub publishes: beeps, the answer decision and the machine's
+    /// end. Rejections and scored tones stay with the ingress (debug logs).
+    package func report(_ output: BeepDetector.Output, for id: String, counters: CallCounters) {
+        switch output {
+        case .beep(let event): beep(id, event: event, counters: counters)
+        case .answer(let decision): answer(id, decision: decision, counters: counters)
+        case .machineEnd(let end): machineEnd(id, end: end, counters: counters)
+        case .rejection, .candidate: break
+        }
+    }
 }

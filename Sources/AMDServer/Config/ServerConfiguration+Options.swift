@@ -92,6 +92,17 @@ extension ServerConfiguration {
             config.shutdownTimeout = try value.duration()
         },
         ServerOption(
+            "no-beep-timeout", "DURATION", "Silence after a machine's greeting that ends it without a beep.",
+            default: "5s"
+        ) { config, value throws(ConfigError) in
+            let timeout = try value.duration()
+            let range = AnswerClassifier.Configuration.noBeepTimeoutRangeMs
+            guard range.contains(timeout.wholeMilliseconds) else {
+                throw value.fail("expected \(range.lowerBound) ms to \(range.upperBound / 1000) s, got \(timeout)")
+            }
+            config.noBeepTimeout = timeout
+        },
+        ServerOption(
             "ws-path", "PATH", "Route of the Vonage Voice API websocket (outside /v1, so no token).",
             default: "/socket"
         ) { config, value throws(ConfigError) in

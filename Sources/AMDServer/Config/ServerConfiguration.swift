@@ -45,6 +45,9 @@ package struct ServerConfiguration: Sendable {
     package var logLevel: Logger.Level = .info
     /// Time allowed at shutdown to finish notifications (`--shutdown-timeout`).
     package var shutdownTimeout: Duration = .seconds(10)
+    /// Silence after a machine's greeting that ends it as `silence` when no beep came (`--no-beep-timeout`); a
+    /// registration's `no_beep_timeout` overrides it for its call.
+    package var noBeepTimeout: Duration = .milliseconds(AnswerClassifier.Configuration.defaultNoBeepTimeoutMs)
     /// Route of the Vonage Voice API websocket on the HTTP server (`--ws-path`); outside `/v1/`, so no token.
     package var wsPath = "/socket"
     /// Largest Vonage websocket message accepted, in bytes (`--ws-max-message`); larger ones close with 1009.

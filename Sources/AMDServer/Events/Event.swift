@@ -2,13 +2,17 @@ package import AMDCore
 package import FoundationEssentials
 
 /// What happened to a call.
-package enum EventType: String, Sendable, Hashable, Codable {
+package enum EventType: String, Sendable, Hashable, Codable, CaseIterable {
     /// Media for a new call arrived.
     case callStarted = "call_started"
     /// A voicemail beep was detected: what the controller waits for.
     case beep
     /// The call's media stopped.
     case callEnded = "call_ended"
+    /// Who answered the call was decided: human, machine, fax or unknown.
+    case answer
+    /// A machine's greeting ended: with a beep, in silence, or otherwise.
+    case machineEnd = "machine_end"
 }
 
 /// One event as every channel (long-poll, websocket, UDP, webhook) carries it (the `Event` object of
@@ -55,6 +59,20 @@ package struct Event: Sendable, Hashable {
             wire.source = call.source
             wire.ssrc = call.ssrc
             wire.metadata = call.metadata
+        case .answer(let decision, let call):
+            wire.answeredBy = decision.answeredBy.rawValue
+            wire.decidedMs = decision.decidedMs
+            wire.confidence = decision.confidence
+            wire.cause = decision.cause.rawValue
+            wire.source = call.source
+            wire.ssrc = call.ssrc
+            wire.metadata = call.metadata
+        case .machineEnd(let end, let call):
+            wire.outcome = end.outcome.rawValue
+            wire.ms = end.ms
+            wire.source = call.source
+            wire.ssrc = call.ssrc
+            wire.metadata = call.metadata
         case .callEnded(let call):
             wire.reason = call.endReason
             wire.audioMs = call.audioMs
@@ -80,6 +98,10 @@ package enum EventDetails: Sendable {
     case beep(BeepEvent, Call)
     /// A call ended; the record as it was then.
     case callEnded(Call)
+    /// Who answered a call.
+    case answer(AnswerDecision, Call)
+    /// How a machine's greeting ended.
+    case machineEnd(MachineEnd, Call)
 
     /// The event type these details belong to.
     package var type: EventType {
@@ -87,6 +109,8 @@ package enum EventDetails: Sendable {
         case .callStarted: .callStarted
         case .beep: .beep
         case .callEnded: .callEnded
+        case .answer: .answer
+        case .machineEnd: .machineEnd
         }
     }
 }
@@ -112,6 +136,11 @@ private struct WireEvent: Encodable {
     var audioMs: Int64?
     var packets: Int64?
     var packetsLost: Int64?
+    var answeredBy: String?
+    var decidedMs: Int64?
+    var cause: String?
+    var outcome: String?
+    var ms: Int64?
 
     init(seq: UInt64, type: EventType, callID: String, at: String) {
         self.seq = seq
@@ -133,5 +162,8 @@ private struct WireEvent: Encodable {
         case audioMs = "audio_ms"
         case packets
         case packetsLost = "packets_lost"
+        case answeredBy = "answered_by"
+        case decidedMs = "decided_ms"
+        case cause, outcome, ms
     }
 }

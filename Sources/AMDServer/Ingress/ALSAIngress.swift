@@ -220,7 +220,8 @@ package struct ALSAIngress: Service {
                 "ALSA capture stopped",
                 metadata: ["calls": "\(callIDs)", "alsa.overruns": "\(overruns)", "alsa.lost_frames": "\(lostFrames)"])
         }
-        for call in stream.calls.compactMap({ $0 }) {
+        for var call in stream.calls.compactMap({ $0 }) {
+            call.finish(sink: sink)
             sink.close(call.callID, counters: call.counters, reason: failure?.endReason ?? "shutdown")
         }
     }

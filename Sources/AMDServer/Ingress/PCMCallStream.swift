@@ -32,18 +32,16 @@ struct PCMCallStream: Sendable {
         CallCounters(audioMs: samples * 1000 / Int64(sampleRate), packets: frames)
     }
 
-    /// Feeds one frame of 16-bit little-endian samples: beeps go to `sink` at once, counters once at least
-    /// ``CallCounters/reportIntervalMs`` of stream time passed since the last report. Returns whether it reported
-    /// counters.
+    /// Feeds one frame of 16-bit little-endian samples: beeps and answer decisions go to `sink` at once, counters
+    /// once at least ``CallCounters/reportIntervalMs`` of stream time passed since the last report. Returns whether
+    /// it reported counters.
     @discardableResult
     mutating func process(_ bytes: UnsafeRawBufferPointer, sink: any CallSink) -> Bool {
         samples += Int64(bytes.count / 2)
         frames += 1
         let counters = counters
         let callID = callID
-        detector.process(bytes) { output in
-            if let event = output.beep { sink.beep(callID, event: event, counters: counters) }
-        }
+        detector.process(bytes) { sink.report($0, for: callID, counters: counters) }
         return report(counters, sink: sink)
     }
 
@@ -55,10 +53,18 @@ struct PCMCallStream: Sendable {
         samples += sampleCount
         let counters = counters
         let callID = callID
-        detector.processSilence(sampleCount: Int(clamping: sampleCount)) { output in
-            if let event = output.beep { sink.beep(callID, event: event, counters: counters) }
+        detector.processSilence(sampleCount: Int(clamping: sampleCount)) {
+            sink.report($0, for: callID, counters: counters)
         }
         return report(counters, sink: sink)
+    }
+
+    /// Ends the detector's stream before the call closes: an undecided answer and an unended machine greeting are
+    /// reported to `sink` now.
+    mutating func finish(sink: any CallSink) {
+        let counters = counters
+        let callID = callID
+        detector.finish { sink.report($0, for: callID, counters: counters) }
     }
 
     /// Sends `counters` to the sink once at least ``CallCounters/reportIntervalMs`` of stream time passed since the

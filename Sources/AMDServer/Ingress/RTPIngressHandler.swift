@@ -125,6 +125,8 @@ final class RTPIngressHandler: ChannelInboundHandler {
     private func end(_ stream: RTPIngressStream, reason: String) {
         stream.reassembler.flush { event in play(event, on: stream) }
         stream.packetsLost = Int64(stream.reassembler.counters.lost)
+        let (callID, counters) = (stream.callID, stream.counters)
+        stream.detector.finish { sink.report($0, for: callID, counters: counters) }
         flushDetectorMetrics(stream)
         sink.close(stream.callID, counters: stream.counters, reason: reason)
     }
@@ -139,9 +141,12 @@ final class RTPIngressHandler: ChannelInboundHandler {
             metrics.packetsDropped(.callLimit).increment()
             return nil
         }
+        var detector = codec == .pcma ? settings.aLawDetector : settings.muLawDetector
+        // The hub validated the registration's timeout against the detector's bounds.
+        if let ms = sink.noBeepTimeoutMs(forCall: id) { try? detector.setNoBeepTimeout(ms: ms) }
         let stream = RTPIngressStream(
             callID: id, codec: codec, reassembler: RTPStreamReassembler(configuration: settings.reassembler),
-            detector: codec == .pcma ? settings.aLawDetector : settings.muLawDetector, now: now)
+            detector: detector, now: now)
         streams[key] = stream
         logger.debug("RTP stream started", metadata: ["call": "\(id)", "stream": "\(key)", "codec": "\(codec.name)"])
         return stream
@@ -272,7 +277,7 @@ final class RTPIngressHandler: ChannelInboundHandler {
         let start = NIODeadline.now()
         feed(&stream.detector) { output in
             switch output {
-            case .beep: found.append(output)
+            case .beep, .answer, .machineEnd: found.append(output)
             case .rejection(let rejection):
                 logger.debug(
                     "beep-like tone rejected", metadata: ["call": "\(stream.callID)", "rejection": "\(rejection)"])
@@ -285,11 +290,12 @@ final class RTPIngressHandler: ChannelInboundHandler {
 
     /// Passes one detector output that the hub publishes to the sink, with the stream's counters.
     private func report(_ output: BeepDetector.Output, on stream: RTPIngressStream) {
-        guard case .beep(let event) = output else { return }
-        logger.info(
-            "beep",
-            metadata: ["call": "\(stream.callID)", "onset_ms": "\(event.onsetMs)", "hz": "\(event.frequencyHz)"])
-        sink.beep(stream.callID, event: event, counters: stream.counters)
+        if case .beep(let event) = output {
+            logger.info(
+                "beep",
+                metadata: ["call": "\(stream.callID)", "onset_ms": "\(event.onsetMs)", "hz": "\(event.frequencyHz)"])
+        }
+        sink.report(output, for: stream.callID, counters: stream.counters)
     }
 
     /// Adds the detector time and stream time since the stream's last report to the metrics.

@@ -68,7 +68,7 @@ package struct VonageSession: Sendable {
         guard bytes.count <= maxMessageBytes else { throw .messageTooLarge(bytes: bytes.count, limit: maxMessageBytes) }
         guard stream == nil else { return event(bytes) }
         let header = try VonageHeader(parsing: bytes)
-        let detector: StreamDetector
+        var detector: StreamDetector
         do {
             detector = try StreamDetector(encoding: .linear16, sampleRate: header.sampleRate, model: model)
         } catch {
@@ -78,6 +78,8 @@ package struct VonageSession: Sendable {
             ingress: .websocket, source: source, codec: header.codec, proposedID: header.callID,
             metadata: header.metadata)
         guard let id = sink.open(descriptor) else { throw .callLimit }
+        // The hub validated the registration's timeout against the detector's bounds.
+        if let ms = sink.noBeepTimeoutMs(forCall: id) { try? detector.setNoBeepTimeout(ms: ms) }
         self.header = header
         stream = PCMCallStream(callID: id, sampleRate: header.sampleRate, detector: detector)
         return .connected(callID: id)
@@ -101,6 +103,8 @@ package struct VonageSession: Sendable {
     package mutating func end(reason: String) {
         guard !isEnded else { return }
         isEnded = true
+        let sink = sink
+        stream?.finish(sink: sink)
         if let stream { sink.close(stream.callID, counters: stream.counters, reason: reason) }
     }
 

@@ -1,3 +1,4 @@
+package import AMDCore
 package import Metrics
 package import Prometheus
 package import RTP
@@ -78,6 +79,10 @@ package final class ServerMetrics: Sendable {
     package let beeps: CoreMetrics.Counter
     /// DTMF digits seen.
     package let dtmfDigits: CoreMetrics.Counter
+    /// Answer decisions by who answered (`amd_answers_total{answered_by}`).
+    package let answers: [AnsweredBy: CoreMetrics.Counter]
+    /// Machine greetings' ends by outcome (`amd_machine_ends_total{outcome}`).
+    package let machineEnds: [MachineEnd.Outcome: CoreMetrics.Counter]
     /// Seconds spent in the detector (wall-clock), to divide by ``audioSeconds``.
     package let detectorSeconds: CoreMetrics.FloatingPointCounter
     /// Seconds of audio given to the detector.
@@ -104,6 +109,18 @@ package final class ServerMetrics: Sendable {
         callsRejected = CoreMetrics.Counter(label: "amd_calls_rejected_total", factory: factory)
         beeps = CoreMetrics.Counter(label: "amd_beeps_total", factory: factory)
         dtmfDigits = CoreMetrics.Counter(label: "amd_dtmf_digits_total", factory: factory)
+        var answers: [AnsweredBy: CoreMetrics.Counter] = [:]
+        for answeredBy in AnsweredBy.allCases {
+            answers[answeredBy] = CoreMetrics.Counter(
+                label: "amd_answers_total", dimensions: [("answered_by", answeredBy.rawValue)], factory: factory)
+        }
+        self.answers = answers
+        var machineEnds: [MachineEnd.Outcome: CoreMetrics.Counter] = [:]
+        for outcome in MachineEnd.Outcome.allCases {
+            machineEnds[outcome] = CoreMetrics.Counter(
+                label: "amd_machine_ends_total", dimensions: [("outcome", outcome.rawValue)], factory: factory)
+        }
+        self.machineEnds = machineEnds
         detectorSeconds = CoreMetrics.FloatingPointCounter(label: "amd_detector_seconds_total", factory: factory)
         audioSeconds = CoreMetrics.FloatingPointCounter(label: "amd_audio_seconds_total", factory: factory)
         var dropped: [DropReason: CoreMetrics.Counter] = [:]

@@ -135,6 +135,8 @@ final class RecordingSink: CallSink {
         case update(CallCounters)
         case beep(BeepEvent, CallCounters)
         case dtmf(String)
+        case answer(AnswerDecision)
+        case machineEnd(MachineEnd)
         case close(CallCounters, String)
     }
 
@@ -156,6 +158,12 @@ final class RecordingSink: CallSink {
         reports.withLock { $0.append(.beep(event, counters)) }
     }
     func dtmf(_ id: String, digit: String) { reports.withLock { $0.append(.dtmf(digit)) } }
+    func answer(_ id: String, decision: AnswerDecision, counters: CallCounters) {
+        reports.withLock { $0.append(.answer(decision)) }
+    }
+    func machineEnd(_ id: String, end: MachineEnd, counters: CallCounters) {
+        reports.withLock { $0.append(.machineEnd(end)) }
+    }
     func close(_ id: String, counters: CallCounters, reason: String) {
         reports.withLock { $0.append(.close(counters, reason)) }
     }

@@ -1,0 +1,321 @@
+import Testing
+
+@testable import AMDCore
+
+/// ``AnswerClassifier``: each rule, with the cause it gives, and the machine's end.
+struct AnswerClassifierTests {
+    static let frameMs: Int64 = 10
+    /// The line's noise and a voice on it, in dB.
+    static let noiseDb = -50.0
+    static let speechDb = -20.0
+
+    /// Feeds 10 ms frames to a classifier and collects what it reports.
+    struct Feeder {
+        var classifier: AnswerClassifier
+        var nowMs: Int64 = 0
+        var decisions: [AnswerDecision] = []
+        var ends: [MachineEnd] = []
+
+        init(_ configuration: AnswerClassifier.Configuration = .default) throws {
+            classifier = try AnswerClassifier(configuration: configuration, frameMs: Int(AnswerClassifierTests.frameMs))
+        }
+
+        /// Feeds `ms` of frames of `sound`: quiet at the line's noise level, the rest 30 dB above it unless
+        /// `levelDb` says otherwise.
+        mutating func feed(_ sound: AnswerFrame.Sound, ms: Int64, levelDb: Double? = nil) {
+            let level = levelDb ?? (sound == .quiet ? AnswerClassifierTests.noiseDb : AnswerClassifierTests.speechDb)
+            for _ in 0..<(ms / AnswerClassifierTests.frameMs) {
+                nowMs += AnswerClassifierTests.frameMs
+                take(classifier.observe(AnswerFrame(sound: sound, levelDb: level), atMs: nowMs))
+            }
+        }
+
+        mutating func beep(confidence: Double = 0.95) { take(classifier.beep(atMs: nowMs, confidence: confidence)) }
+
+        mutating func finish() { take(classifier.finish(atMs: nowMs)) }
+
+        private mutating func take(_ actions: AnswerClassifier.Actions) {
+            if let decision = actions.decision { decisions.append(decision) }
+            if let end = actions.machineEnd { ends.append(end) }
+        }
+    }
+
+    @Test func aShortHelloThenSilenceIsAHuman() throws {
+        var feeder = try Feeder()
+        feeder.feed(.quiet, ms: 500)
+        feeder.feed(.voice, ms: 600)
+        feeder.feed(.quiet, ms: 2000)
+        let decision = try #require(feeder.decisions.first)
+        #expect(feeder.decisions.count == 1)
+        #expect(decision.answeredBy == .human)
+        #expect(decision.cause == .shortGreetingThenSilence)
+        #expect(decision.speechOnsetMs == 500)
+        #expect(decision.decidedMs == 1100 + 700)
+        #expect(decision.confidence > 0.8 && decision.confidence < 1)
+        #expect(feeder.ends.isEmpty)
+    }
+
+    @Test func pausesShorterThanTheEndSilenceAreBridged() throws {
+        var feeder = try Feeder()
+        feeder.feed(.quiet, ms: 300)
+        feeder.feed(.voice, ms: 800)
+        feeder.feed(.quiet, ms: 600)
+        feeder.feed(.voice, ms: 600)
+        // Past `long_utterance_ms`, a pause must last `long_pause_ms` (1.2 s) to end the utterance.
+        feeder.feed(.quiet, ms: 1000)
+        feeder.feed(.voice, ms: 500)
+        let decision = try #require(feeder.decisions.first)
+        #expect(feeder.decisions.count == 1)
+        #expect(decision.answeredBy == .machine)
+        #expect(decision.cause == .longGreeting)
+        #expect(decision.speechOnsetMs == 300)
+        #expect(decision.decidedMs == 3310)
+    }
+
+    @Test func aLongUtteranceThenALongPauseIsAHuman() throws {
+        var feeder = try Feeder()
+        feeder.feed(.quiet, ms: 300)
+        feeder.feed(.voice, ms: 2000)
+        feeder.feed(.quiet, ms: 2000)
+        let decision = try #require(feeder.decisions.first)
+        #expect(decision.answeredBy == .human)
+        #expect(decision.cause == .shortGreetingThenSilence)
+        #expect(decision.decidedMs == 2300 + 1200)
+    }
+
+    @Test func aLongGreetingIsAMachineEvenBeforeItEnds() throws {
+        var feeder = try Feeder()
+        feeder.feed(.quiet, ms: 300)
+        feeder.feed(.voice, ms: 8000)
+        let decision = try #require(feeder.decisions.first)
+        #expect(decision.answeredBy == .machine)
+        #expect(decision.cause == .longGreeting)
+        #expect(decision.decidedMs == 300 + 2800)
+        #expect(feeder.decisions.count == 1)
+    }
+
+    @Test func networkTonesBeforeTheAnswerDoNotStartTheClock() throws {
+        var feeder = try Feeder()
+        for _ in 0..<3 {
+            feeder.feed(.signalling, ms: 2000)
+            feeder.feed(.quiet, ms: 4000)
+        }
+        feeder.feed(.voice, ms: 400)
+        feeder.feed(.quiet, ms: 1000)
+        let decision = try #require(feeder.decisions.first)
+        #expect(decision.answeredBy == .human)
+        #expect(decision.speechOnsetMs == 18_000)
+        #expect(decision.decidedMs == 18_400 + 700)
+    }
+
+    @Test func aClickTooShortToBeSpeechIsIgnored() throws {
+        var feeder = try Feeder()
+        feeder.feed(.quiet, ms: 300)
+        feeder.feed(.voice, ms: 50)
+        feeder.feed(.quiet, ms: 3000)
+        #expect(feeder.decisions.isEmpty)
+        #expect(feeder.classifier.speechOnsetMs == nil)
+    }
+
+    @Test func steadyNoiseTheVADCallsVoiceIsNotSpeech() throws {
+        var feeder = try Feeder()
+        // Loud line noise the VAD takes for voice: no louder than the floor it sets.
+        feeder.feed(.voice, ms: 5000, levelDb: -30)
+        #expect(feeder.decisions.isEmpty)
+        #expect(feeder.classifier.speechOnsetMs == nil)
+        // A voice 20 dB over it is speech.
+        feeder.feed(.voice, ms: 500, levelDb: -10)
+        feeder.feed(.voice, ms: 1000, levelDb: -30)
+        let decision = try #require(feeder.decisions.first)
+        #expect(decision.answeredBy == .human)
+        #expect(decision.speechOnsetMs == 5000)
+    }
+
+    @Test func framesTheAnalysisSkippedAreQuiet() throws {
+        var feeder = try Feeder()
+        feeder.feed(.quiet, ms: 300)
+        feeder.feed(.voice, ms: 500)
+        for _ in 0..<100 {
+            feeder.nowMs += Self.frameMs
+            _ = feeder.classifier.observe(AnswerFrame(sound: .quiet, levelDb: nil), atMs: feeder.nowMs)
+        }
+        #expect(feeder.classifier.decision?.answeredBy == .human)
+    }
+
+    @Test func aHeldFaxToneIsAFax() throws {
+        var feeder = try Feeder()
+        feeder.feed(.faxTone, ms: 300)
+        feeder.feed(.quiet, ms: 40)
+        feeder.feed(.faxTone, ms: 200)
+        let decision = try #require(feeder.decisions.first)
+        #expect(decision.answeredBy == .fax)
+        #expect(decision.cause == .faxTone)
+        #expect(decision.decidedMs == 400)
+        #expect(decision.speechOnsetMs == nil)
+    }
+
+    @Test func aShortFaxLikeBlipIsNotAFax() throws {
+        var feeder = try Feeder()
+        feeder.feed(.faxTone, ms: 300)
+        feeder.feed(.quiet, ms: 200)
+        feeder.feed(.faxTone, ms: 300)
+        feeder.feed(.quiet, ms: 200)
+        #expect(feeder.decisions.isEmpty)
+    }
+
+    @Test func aBeepBeforeAnyDecisionIsAMachineAndEndsItsGreeting() throws {
+        var feeder = try Feeder()
+        feeder.feed(.quiet, ms: 300)
+        feeder.feed(.voice, ms: 1000)
+        feeder.feed(.quiet, ms: 200)
+        feeder.beep(confidence: 0.93)
+        let decision = try #require(feeder.decisions.first)
+        #expect(decision.answeredBy == .machine)
+        #expect(decision.cause == .beep)
+        #expect(decision.confidence == 0.93)
+        #expect(decision.decidedMs == 1500)
+        #expect(decision.speechOnsetMs == 300)
+        #expect(feeder.ends == [MachineEnd(outcome: .beep, ms: 1500)])
+    }
+
+    @Test func aBeepAfterALongGreetingEndsItWithBeep() throws {
+        var feeder = try Feeder()
+        feeder.feed(.quiet, ms: 300)
+        feeder.feed(.voice, ms: 5000)
+        feeder.feed(.quiet, ms: 500)
+        feeder.beep()
+        feeder.feed(.quiet, ms: 8000)
+        feeder.finish()
+        #expect(feeder.decisions.map(\.cause) == [.longGreeting])
+        #expect(feeder.ends == [MachineEnd(outcome: .beep, ms: 5800)])
+    }
+
+    @Test func aGreetingEndingInSilenceEndsWithSilenceAfterTheNoBeepTimeout() throws {
+        var configuration = AnswerClassifier.Configuration.default
+        configuration.noBeepTimeoutMs = 3000
+        var feeder = try Feeder(configuration)
+        feeder.feed(.quiet, ms: 300)
+        // A steady voice would rise into the noise floor after a few seconds; real speech dips between syllables.
+        feeder.feed(.voice, ms: 2900)
+        feeder.feed(.quiet, ms: 10_000)
+        #expect(feeder.decisions.map(\.answeredBy) == [.machine])
+        #expect(feeder.ends == [MachineEnd(outcome: .silence, ms: 3200 + 3000)])
+    }
+
+    @Test func aCallsOwnNoBeepTimeoutReplacesTheDefault() throws {
+        var feeder = try Feeder()
+        try feeder.classifier.setNoBeepTimeout(ms: 1500)
+        feeder.feed(.quiet, ms: 300)
+        feeder.feed(.voice, ms: 2900)
+        feeder.feed(.quiet, ms: 5000)
+        #expect(feeder.ends == [MachineEnd(outcome: .silence, ms: 3200 + 1500)])
+        do {
+            try feeder.classifier.setNoBeepTimeout(ms: 100)
+            Issue.record("accepted a 100 ms no-beep timeout")
+        } catch {
+            guard case .invalidField(let field, let reason) = error else { Issue.record("wrong error"); return }
+            #expect(field == "answer.no_beep_timeout_ms")
+            #expect(reason.contains("500...60000"))
+        }
+        #expect(feeder.classifier.configuration.noBeepTimeoutMs == 1500)
+    }
+
+    @Test func aNetworkToneAfterTheGreetingEndsItWithOther() throws {
+        var feeder = try Feeder()
+        feeder.feed(.quiet, ms: 300)
+        feeder.feed(.voice, ms: 4000)
+        feeder.feed(.quiet, ms: 1000)
+        feeder.feed(.signalling, ms: 2000)
+        #expect(feeder.ends == [MachineEnd(outcome: .other, ms: 6300)])
+    }
+
+    @Test func aStreamEndingDuringTheGreetingEndsItWithOther() throws {
+        var feeder = try Feeder()
+        feeder.feed(.quiet, ms: 300)
+        feeder.feed(.voice, ms: 4000)
+        feeder.feed(.quiet, ms: 1000)
+        feeder.finish()
+        #expect(feeder.ends == [MachineEnd(outcome: .other, ms: 5300)])
+    }
+
+    @Test func aBeepOnAHumanCallChangesNothing() throws {
+        var feeder = try Feeder()
+        feeder.feed(.quiet, ms: 300)
+        feeder.feed(.voice, ms: 500)
+        feeder.feed(.quiet, ms: 1000)
+        feeder.beep()
+        feeder.feed(.voice, ms: 6000)
+        feeder.finish()
+        #expect(feeder.decisions.map(\.answeredBy) == [.human])
+        #expect(feeder.ends.isEmpty)
+    }
+
+    @Test func nothingHeardByTheTimeoutIsUnknown() throws {
+        var configuration = AnswerClassifier.Configuration.default
+        configuration.answerTimeoutMs = 5000
+        var feeder = try Feeder(configuration)
+        feeder.feed(.signalling, ms: 2000)
+        feeder.feed(.quiet, ms: 4000)
+        let decision = try #require(feeder.decisions.first)
+        #expect(decision.answeredBy == .unknown)
+        #expect(decision.cause == .timeout)
+        #expect(decision.decidedMs == 5000)
+        #expect(decision.confidence == 0)
+    }
+
+    @Test func aStreamEndingUndecidedIsUnknown() throws {
+        var feeder = try Feeder()
+        feeder.feed(.quiet, ms: 300)
+        feeder.feed(.voice, ms: 500)
+        feeder.finish()
+        #expect(feeder.decisions.map(\.cause) == [.streamEnded])
+        #expect(feeder.decisions.first?.answeredBy == .unknown)
+        #expect(feeder.decisions.first?.speechOnsetMs == 300)
+    }
+
+    @Test func invalidThresholdsAreRejectedByName() {
+        var configuration = AnswerClassifier.Configuration.default
+        configuration.noBeepTimeoutMs = 100
+        #expect(throws: ModelError.self) { try AnswerClassifier(configuration: configuration, frameMs: 10) }
+        do {
+            _ = try AnswerClassifier(configuration: configuration, frameMs: 10)
+        } catch {
+            guard case .invalidField(let field, _) = error else { Issue.record("wrong error \(error)"); return }
+            #expect(field == "answer.no_beep_timeout_ms")
+        }
+        configuration = .default
+        configuration.endSilenceMs = 0
+        do {
+            _ = try AnswerClassifier(configuration: configuration, frameMs: 10)
+            Issue.record("accepted a zero end silence")
+        } catch {
+            guard case .invalidField(let field, let reason) = error else { Issue.record("wrong error"); return }
+            #expect(field == "answer.end_silence_ms")
+            #expect(reason.contains("positive"))
+        }
+    }
+
+    @Test func framesFromTheAnalysisMapToSounds() {
+        func sound(voiced: Bool = true, tonal: Bool = true, _ hz: Double, _ second: Double = 0) -> AnswerFrame.Sound {
+            AnswerFrame(
+                voiced: voiced, analysed: true, levelDb: -20, tonal: tonal, frequencyHz: hz, secondFrequencyHz: second
+            ).sound
+        }
+        #expect(sound(voiced: false, tonal: false, 0) == .quiet)
+        #expect(sound(tonal: false, 0) == .voice)
+        #expect(sound(1100) == .faxTone)
+        #expect(sound(2100) == .faxTone)
+        #expect(sound(1650) == .faxTone)
+        #expect(sound(480, 440) == .signalling)
+        #expect(sound(425) == .signalling)
+        // Ringback's two close tones beat: a short frame sees one peak wandering between them.
+        #expect(sound(459) == .signalling)
+        #expect(sound(1400, 1000) == .voice)
+        // A beep at another frequency is sound from the far end, as a voice is.
+        #expect(sound(1000) == .voice)
+        let skipped = AnswerFrame(
+            voiced: false, analysed: false, levelDb: -120, tonal: false, frequencyHz: 0, secondFrequencyHz: 0)
+        #expect(skipped.levelDb == nil)
+        #expect(skipped.sound == .quiet)
+    }
+}
