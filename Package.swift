@@ -88,13 +88,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "AMDCoreTests", dependencies: ["AMDCore"], resources: [.copy("Fixtures")],
-                    swiftSettings: swiftSettings),
-        .testTarget(name: "AudioFileTests", dependencies: ["AudioFile", "AMDCore"], resources: [.copy("Fixtures")],
-                    swiftSettings: swiftSettings),
-        .testTarget(name: "RTPTests", dependencies: ["RTP"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
-        .testTarget(name: "AMDOfflineTests", dependencies: ["AMDOffline", "AMDCore", "AudioFile", "RTP"],
-                    resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AMDCoreTests", dependencies: ["AMDCore"], resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AudioFileTests", dependencies: ["AudioFile", "AMDCore"], resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RTPTests", dependencies: ["RTP"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AMDOfflineTests", dependencies: ["AMDOffline", "AMDCore", "AudioFile", "RTP"],
+            resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(
             name: "AMDServerTests",
             dependencies: [

@@ -11,7 +11,8 @@ import RTP
 public func rtpPacketFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = UnsafeRawBufferPointer(start: data, count: size)
     var reassembler = RTPStreamReassembler(
-        configuration: .init(jitterPackets: 2, maxPayloadBytes: 64, telephoneEventPayloadType: 101, maxGapFillSamples: 400))
+        configuration: .init(
+            jitterPackets: 2, maxPayloadBytes: 64, telephoneEventPayloadType: 101, maxGapFillSamples: 400))
     var emitted = 0
     var offset = 0
     while offset < input.count {

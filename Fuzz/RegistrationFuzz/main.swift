@@ -14,7 +14,8 @@ public func registrationFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
         precondition(registration.match.source != nil || registration.match.ssrc != nil)
         if let source {
             precondition(registration.match.source == source.canonical)
-            precondition(CallRegistration.Match.Source(parsing: source.canonical) == source, "canonical form round-trips")
+            precondition(
+                CallRegistration.Match.Source(parsing: source.canonical) == source, "canonical form round-trips")
         }
     } catch {
         guard case .invalid(let message) = error else { preconditionFailure("only invalid is thrown: \(error)") }

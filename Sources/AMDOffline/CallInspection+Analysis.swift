@@ -23,7 +23,9 @@ extension CallInspection {
 
     /// The power spectrogram of `samples` in dBFS (a full-scale sine peaks at 0), Hann-windowed, 10 ms hop, from
     /// 0 Hz up to ``maxTopFrequencyHz`` or half the rate.
-    static func spectrogram(samples: [Int16], sampleRate: Int)
+    static func spectrogram(
+        samples: [Int16], sampleRate: Int
+    )
         -> (columns: [[Float]], columnMs: Int, rows: Int, topHz: Double)
     {
         var size = 16
@@ -76,7 +78,9 @@ extension CallInspection {
     /// What the detector's front end made of each 10 ms frame: ``FrameAnalyzer`` on the samples resampled to the
     /// model's rate (silence from its VAD, tone from its tone rules), and the model's ``GaussianNB`` on the context
     /// window outside tones (speech, music or noise), as the detector classifies it.
-    static func frameClasses(samples: [Int16], sampleRate: Int, model: BeepModel) throws(StreamDetectorError)
+    static func frameClasses(
+        samples: [Int16], sampleRate: Int, model: BeepModel
+    ) throws(StreamDetectorError)
         -> (classes: [FrameClass], frameMs: Int)
     {
         let rate = model.features.mfcc.sampleRate

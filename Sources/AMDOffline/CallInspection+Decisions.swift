@@ -6,7 +6,9 @@ extension CallInspection {
     ///
     /// The only place `inspect` runs ``StreamDetector``: it feeds 20 ms packets, as the network would, and gathers
     /// what the detector's outputs report.
-    static func decisions(samples: [Int16], sampleRate: Int, model: BeepModel) throws(StreamDetectorError)
+    static func decisions(
+        samples: [Int16], sampleRate: Int, model: BeepModel
+    ) throws(StreamDetectorError)
         -> [ToneDecision]
     {
         var pipeline = try StreamDetector(encoding: .linear16, sampleRate: sampleRate, model: model)

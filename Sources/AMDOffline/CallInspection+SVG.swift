@@ -107,12 +107,15 @@ extension CallInspection {
         var out = ""
         var at = Layout.left
         let items: [(String, String)] =
-            [("silence", Self.colour(.silence)), ("speech", Self.colour(.speech)), ("music", Self.colour(.music)),
-             ("noise", Self.colour(.noise)), ("tone", Self.colour(.tone))]
+            [
+                ("silence", Self.colour(.silence)), ("speech", Self.colour(.speech)), ("music", Self.colour(.music)),
+                ("noise", Self.colour(.noise)), ("tone", Self.colour(.tone)),
+            ]
         out += text(x: at, y: y, "line:", size: 12, fill: "#555")
         at += 34
         for (name, fill) in items {
-            out += "<rect x=\"\(at)\" y=\"\(y - 10)\" width=\"12\" height=\"12\" fill=\"\(fill)\" stroke=\"#888\" "
+            out +=
+                "<rect x=\"\(at)\" y=\"\(y - 10)\" width=\"12\" height=\"12\" fill=\"\(fill)\" stroke=\"#888\" "
                 + "stroke-width=\"0.5\"/>\n"
             out += text(x: at + 16, y: y, name, size: 12, fill: "#333")
             at += 24 + Double(name.count) * 7.5
@@ -121,9 +124,13 @@ extension CallInspection {
         out += text(x: at, y: y, "tone tracks:", size: 12, fill: "#555")
         at += 80
         let verdicts: [(String, ToneDecision.Verdict)] =
-            [("beep", .beep(confidence: 1)), ("rejected", .rejected(reason: "", detail: 0)), ("no verdict", .undecided)]
+            [
+                ("beep", .beep(confidence: 1)), ("rejected", .rejected(reason: "", detail: 0)),
+                ("no verdict", .undecided),
+            ]
         for (name, verdict) in verdicts {
-            out += "<line x1=\"\(at)\" y1=\"\(y - 4)\" x2=\"\(at + 18)\" y2=\"\(y - 4)\" "
+            out +=
+                "<line x1=\"\(at)\" y1=\"\(y - 4)\" x2=\"\(at + 18)\" y2=\"\(y - 4)\" "
                 + "stroke=\"\(Self.colour(verdict))\" stroke-width=\"4\"/>\n"
             out += text(x: at + 22, y: y, name, size: 12, fill: "#333")
             at += 36 + Double(name.count) * 7.5
@@ -194,7 +201,8 @@ extension CallInspection {
         var hz = 0.0
         while hz <= topFrequencyHz + 1 {
             let at = y(hz: hz)
-            out += "<line x1=\"\(Layout.left - 5)\" y1=\"\(at.fixed(1))\" x2=\"\(Layout.left)\" "
+            out +=
+                "<line x1=\"\(Layout.left - 5)\" y1=\"\(at.fixed(1))\" x2=\"\(Layout.left)\" "
                 + "y2=\"\(at.fixed(1))\" stroke=\"#333\"/>\n"
             out += text(x: Layout.left - 8, y: at + 4, "\(Int(hz))", size: 11, fill: "#333", anchor: "end")
             hz += step
@@ -210,7 +218,8 @@ extension CallInspection {
         let baseline = Layout.axisTop
         while t <= seconds + 1e-9 {
             let at = x(ms: Int64((t * 1000).rounded()))
-            out += "<line x1=\"\(at.fixed(1))\" y1=\"\(baseline)\" x2=\"\(at.fixed(1))\" y2=\"\(baseline + 5)\" "
+            out +=
+                "<line x1=\"\(at.fixed(1))\" y1=\"\(baseline)\" x2=\"\(at.fixed(1))\" y2=\"\(baseline + 5)\" "
                 + "stroke=\"#333\"/>\n"
             let label = step < 1 ? t.fixed(1) : "\(Int(t))"
             out += text(x: at, y: baseline + 18, label, size: 11, fill: "#333", anchor: "middle")
@@ -230,13 +239,15 @@ extension CallInspection {
             while end < frames.count, frames[end] == frames[start] { end += 1 }
             let x0 = x(ms: Int64(start * frameMs))
             let x1 = x(ms: Int64(end * frameMs))
-            out += "<rect x=\"\(x0.fixed(2))\" y=\"\(Layout.stripTop)\" width=\"\((max(0.5, x1 - x0)).fixed(2))\" "
+            out +=
+                "<rect x=\"\(x0.fixed(2))\" y=\"\(Layout.stripTop)\" width=\"\((max(0.5, x1 - x0)).fixed(2))\" "
                 + "height=\"\(Layout.stripHeight)\" fill=\"\(Self.colour(frames[start]))\"><title>"
                 + "\(frames[start]) \(Self.seconds(Int64(start * frameMs)))–\(Self.seconds(Int64(end * frameMs))) s"
                 + "</title></rect>\n"
             start = end
         }
-        out += "<rect x=\"\(Layout.left)\" y=\"\(Layout.stripTop)\" width=\"\(Layout.plotWidth)\" "
+        out +=
+            "<rect x=\"\(Layout.left)\" y=\"\(Layout.stripTop)\" width=\"\(Layout.plotWidth)\" "
             + "height=\"\(Layout.stripHeight)\" fill=\"none\" stroke=\"#333\"/>\n"
         return out
     }
@@ -252,7 +263,8 @@ extension CallInspection {
             if case .beep = decision.verdict {
                 for (ms, label) in [(decision.onsetMs, "onset"), (decision.decidedMs, "detected")] {
                     let lineX = (x(ms: ms)).fixed(1)
-                    out += "<line x1=\"\(lineX)\" y1=\"\(Layout.spectrogramTop)\" x2=\"\(lineX)\" y2=\"\(bottom)\" "
+                    out +=
+                        "<line x1=\"\(lineX)\" y1=\"\(Layout.spectrogramTop)\" x2=\"\(lineX)\" y2=\"\(bottom)\" "
                         + "stroke=\"\(colour)\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>\n"
                     out += text(
                         x: x(ms: ms) + (label == "onset" ? -4 : 4), y: Layout.spectrogramTop + 14,
@@ -260,9 +272,11 @@ extension CallInspection {
                         anchor: label == "onset" ? "end" : "start", halo: true)
                 }
             }
-            out += "<line x1=\"\(x0.fixed(1))\" y1=\"\(at.fixed(1))\" x2=\"\(x1.fixed(1))\" "
+            out +=
+                "<line x1=\"\(x0.fixed(1))\" y1=\"\(at.fixed(1))\" x2=\"\(x1.fixed(1))\" "
                 + "y2=\"\(at.fixed(1))\" stroke=\"#000\" stroke-width=\"6\" stroke-linecap=\"round\"/>\n"
-            out += "<line x1=\"\(x0.fixed(1))\" y1=\"\(at.fixed(1))\" x2=\"\(x1.fixed(1))\" "
+            out +=
+                "<line x1=\"\(x0.fixed(1))\" y1=\"\(at.fixed(1))\" x2=\"\(x1.fixed(1))\" "
                 + "y2=\"\(at.fixed(1))\" stroke=\"\(colour)\" stroke-width=\"3.5\" stroke-linecap=\"round\">"
                 + "<title>\(escape(Self.summary(decision)))</title></line>\n"
             out += text(
@@ -279,7 +293,8 @@ extension CallInspection {
         }
         for (number, decision) in decisions.enumerated() {
             let lineY = top + Double(number + 1) * Layout.listLineHeight
-            out += "<rect x=\"\(Layout.left)\" y=\"\((lineY - 10).fixed(1))\" width=\"12\" height=\"12\" "
+            out +=
+                "<rect x=\"\(Layout.left)\" y=\"\((lineY - 10).fixed(1))\" width=\"12\" height=\"12\" "
                 + "fill=\"\(Self.colour(decision.verdict))\" stroke=\"#555\" stroke-width=\"0.5\"/>\n"
             out += text(x: Layout.left + 18, y: lineY, "\(number + 1). \(Self.summary(decision))", size: 12)
         }

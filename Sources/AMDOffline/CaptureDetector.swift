@@ -49,7 +49,9 @@ public enum CaptureDetector {
 
     /// The `detect` lines for every RTP stream of a capture, stream by stream in order of first appearance.
     /// - Throws: ``OfflineError/badCapture(path:reason:)`` for a file that is not a readable capture.
-    public static func lines(file: String, bytes: [UInt8], model: BeepModel, debug: @escaping (String) -> Void)
+    public static func lines(
+        file: String, bytes: [UInt8], model: BeepModel, debug: @escaping (String) -> Void
+    )
         throws(OfflineError) -> [String]
     {
         var demuxer = RTPCaptureDemuxer()

@@ -37,7 +37,8 @@ extension Evaluation {
             let file = entryFile.hasPrefix("/") || base.isEmpty ? entryFile : base + "/" + entryFile
             do {
                 let inspection = try CallInspection.load(path: file, model: model)
-                let title = "\(result.entry.id ?? result.entry.file) — \(result.entry.kind), "
+                let title =
+                    "\(result.entry.id ?? result.entry.file) — \(result.entry.kind), "
                     + "\(Self.outcomeName(result.outcome))"
                 var labelled: ClosedRange<Int64>?
                 if let onset = result.entry.beepOnsetS, let end = result.entry.beepEndS, end >= onset {
@@ -109,15 +110,20 @@ extension Evaluation {
             ("Recall", pct(s.recall), "beep calls whose first beep came within [onset, end + 2 s]"),
             ("Early false alarms", pct(s.earlyFalseAlarmRate), "beep calls whose first beep came before the onset"),
             ("False alarms", pct(s.falseAlarmRate), "calls without a beep that got one"),
-            ("Latency", "median \(ms(s.latencyMedianMs)), p95 \(ms(s.latencyP95Ms))",
-             "detection time after the true onset; max \(ms(s.latencyMaxMs))"),
-            ("Frequency error", "median \(hz(s.frequencyErrorMedianHz)), p95 \(hz(s.frequencyErrorP95Hz))",
-             "reported frequency against the nearest true one"),
+            (
+                "Latency", "median \(ms(s.latencyMedianMs)), p95 \(ms(s.latencyP95Ms))",
+                "detection time after the true onset; max \(ms(s.latencyMaxMs))"
+            ),
+            (
+                "Frequency error", "median \(hz(s.frequencyErrorMedianHz)), p95 \(hz(s.frequencyErrorP95Hz))",
+                "reported frequency against the nearest true one"
+            ),
             ("Throughput", s.realTimeFactor.fixed(0) + "× real time", "audio seconds per CPU second"),
         ]
         var out = "<section id=\"summary\">\n<h2>Summary</h2>\n<table class=\"summary\">\n"
         for (name, value, note) in rows {
-            out += "<tr><th>\(name)</th><td class=\"num\">\(escape(value))</td>"
+            out +=
+                "<tr><th>\(name)</th><td class=\"num\">\(escape(value))</td>"
                 + "<td class=\"note\">\(escape(note))</td></tr>\n"
         }
         return out + "</table>\n</section>\n"
@@ -131,29 +137,36 @@ extension Evaluation {
         let barSpace = Self.chartWidth - labelWidth - 110
         let height = Double(kinds.count) * rowHeight + 30
         let top = max(0.05, kinds.compactMap { s.falseAlarmsByKind[$0]?.rate }.max() ?? 0)
-        var svg = "<svg class=\"chart\" width=\"\(Int(Self.chartWidth))\" height=\"\(Int(height))\" "
+        var svg =
+            "<svg class=\"chart\" width=\"\(Int(Self.chartWidth))\" height=\"\(Int(height))\" "
             + "viewBox=\"0 0 \(Int(Self.chartWidth)) \(Int(height))\" role=\"img\" "
             + "aria-label=\"False-alarm rate per kind of call\">\n"
         for (index, kind) in kinds.enumerated() {
             guard let rate = s.falseAlarmsByKind[kind] else { continue }
             let y = Double(index) * rowHeight
             let width = barSpace * rate.rate / top
-            svg += "<text x=\"\(labelWidth - 8)\" y=\"\((y + 16).fixed(1))\" text-anchor=\"end\">"
+            svg +=
+                "<text x=\"\(labelWidth - 8)\" y=\"\((y + 16).fixed(1))\" text-anchor=\"end\">"
                 + "\(escape(kind))</text>\n"
-            svg += "<rect x=\"\(labelWidth)\" y=\"\((y + 4).fixed(1))\" width=\"\(barSpace.fixed(1))\" "
+            svg +=
+                "<rect x=\"\(labelWidth)\" y=\"\((y + 4).fixed(1))\" width=\"\(barSpace.fixed(1))\" "
                 + "height=\"16\" fill=\"#f1f3f5\"/>\n"
-            svg += "<rect x=\"\(labelWidth)\" y=\"\((y + 4).fixed(1))\" width=\"\((max(0, width)).fixed(1))\" "
+            svg +=
+                "<rect x=\"\(labelWidth)\" y=\"\((y + 4).fixed(1))\" width=\"\((max(0, width)).fixed(1))\" "
                 + "height=\"16\" fill=\"\(rate.falseAlarms == 0 ? "#adb5bd" : "#e03131")\"/>\n"
-            svg += "<text x=\"\((labelWidth + barSpace + 8).fixed(1))\" y=\"\((y + 16).fixed(1))\">"
+            svg +=
+                "<text x=\"\((labelWidth + barSpace + 8).fixed(1))\" y=\"\((y + 16).fixed(1))\">"
                 + "\((rate.rate * 100).fixed(1)) % (\(rate.falseAlarms)/\(rate.calls))</text>\n"
         }
         let axisY = Double(kinds.count) * rowHeight + 4
-        svg += "<line x1=\"\(labelWidth)\" y1=\"\(axisY)\" x2=\"\((labelWidth + barSpace).fixed(1))\" y2=\"\(axisY)\" "
+        svg +=
+            "<line x1=\"\(labelWidth)\" y1=\"\(axisY)\" x2=\"\((labelWidth + barSpace).fixed(1))\" y2=\"\(axisY)\" "
             + "stroke=\"#495057\"/>\n"
         for step in 0...4 {
             let share = Double(step) / 4
             let x = labelWidth + barSpace * share
-            svg += "<text x=\"\(x.fixed(1))\" y=\"\((axisY + 16).fixed(1))\" text-anchor=\"middle\" class=\"tick\">"
+            svg +=
+                "<text x=\"\(x.fixed(1))\" y=\"\((axisY + 16).fixed(1))\" text-anchor=\"middle\" class=\"tick\">"
                 + "\((top * share * 100).fixed(1)) %</text>\n"
         }
         return svg + "</svg>\n"
@@ -171,36 +184,43 @@ extension Evaluation {
         let plotHeight = 200.0
         let top = 10.0
         let tallest = max(1, counts.max() ?? 1)
-        var svg = "<svg class=\"chart\" width=\"\(Int(Self.chartWidth))\" height=\"\(Int(plotHeight + 60))\" "
+        var svg =
+            "<svg class=\"chart\" width=\"\(Int(Self.chartWidth))\" height=\"\(Int(plotHeight + 60))\" "
             + "viewBox=\"0 0 \(Int(Self.chartWidth)) \(Int(plotHeight + 60))\" role=\"img\" "
             + "aria-label=\"Histogram of detection latency\">\n"
         let barWidth = plotWidth / Double(binCount)
         for (index, count) in counts.enumerated() where count > 0 {
             let height = plotHeight * Double(count) / Double(tallest)
-            svg += "<rect x=\"\((left + Double(index) * barWidth + 1).fixed(1))\" "
+            svg +=
+                "<rect x=\"\((left + Double(index) * barWidth + 1).fixed(1))\" "
                 + "y=\"\((top + plotHeight - height).fixed(1))\" width=\"\((max(1, barWidth - 2)).fixed(1))\" "
                 + "height=\"\(height.fixed(1))\" fill=\"#1c7ed6\"><title>\(Int64(index) * bin)–"
                 + "\(Int64(index + 1) * bin) ms: \(count) calls</title></rect>\n"
         }
         let baseline = top + plotHeight
-        svg += "<line x1=\"\(left)\" y1=\"\(baseline)\" x2=\"\((left + plotWidth).fixed(1))\" y2=\"\(baseline)\" "
+        svg +=
+            "<line x1=\"\(left)\" y1=\"\(baseline)\" x2=\"\((left + plotWidth).fixed(1))\" y2=\"\(baseline)\" "
             + "stroke=\"#495057\"/>\n<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(baseline)\" "
             + "stroke=\"#495057\"/>\n"
         let labelEvery = max(1, binCount / 10)
         for index in stride(from: 0, through: binCount, by: labelEvery) {
             let x = left + Double(index) * barWidth
-            svg += "<text x=\"\(x.fixed(1))\" y=\"\((baseline + 16).fixed(1))\" text-anchor=\"middle\" "
+            svg +=
+                "<text x=\"\(x.fixed(1))\" y=\"\((baseline + 16).fixed(1))\" text-anchor=\"middle\" "
                 + "class=\"tick\">\(Int64(index) * bin)</text>\n"
         }
         for step in 0...4 {
             let value = Double(tallest) * Double(step) / 4
             let y = baseline - plotHeight * Double(step) / 4
-            svg += "<text x=\"\(left - 6)\" y=\"\((y + 4).fixed(1))\" text-anchor=\"end\" class=\"tick\">"
+            svg +=
+                "<text x=\"\(left - 6)\" y=\"\((y + 4).fixed(1))\" text-anchor=\"end\" class=\"tick\">"
                 + "\(value.fixed(value.rounded() == value ? 0 : 1))</text>\n"
         }
-        svg += "<text x=\"\((left + plotWidth / 2).fixed(1))\" y=\"\((baseline + 38).fixed(1))\" "
+        svg +=
+            "<text x=\"\((left + plotWidth / 2).fixed(1))\" y=\"\((baseline + 38).fixed(1))\" "
             + "text-anchor=\"middle\">latency after the true onset (ms), \(Self.latencyBinMs) ms bins</text>\n"
-        svg += "<text x=\"12\" y=\"\((top + plotHeight / 2).fixed(1))\" text-anchor=\"middle\" "
+        svg +=
+            "<text x=\"12\" y=\"\((top + plotHeight / 2).fixed(1))\" text-anchor=\"middle\" "
             + "transform=\"rotate(-90 12 \((top + plotHeight / 2).fixed(1)))\">calls</text>\n"
         return svg + "</svg>\n"
     }
@@ -211,18 +231,21 @@ extension Evaluation {
         guard !wrong.isEmpty else {
             return out + "<p class=\"note\">None: every call was scored right.</p>\n</section>\n"
         }
-        out += "<table class=\"calls\">\n<tr><th>Call</th><th>Kind</th><th>Outcome</th><th>True onset</th>"
+        out +=
+            "<table class=\"calls\">\n<tr><th>Call</th><th>Kind</th><th>Outcome</th><th>True onset</th>"
             + "<th>First beep</th><th>Picture</th></tr>\n"
         for result in wrong {
             let entry = result.entry
             let onset = entry.beepOnsetS.map { ($0).fixed(2) + " s" } ?? "—"
-            let first = result.first.map {
-                "detected \(CallInspection.seconds($0.detectedMs)) s (onset \(CallInspection.seconds($0.onsetMs)) s, "
-                    + "\(Int($0.frequencyHz.rounded())) Hz)"
-            } ?? "none"
+            let first =
+                result.first.map {
+                    "detected \(CallInspection.seconds($0.detectedMs)) s (onset \(CallInspection.seconds($0.onsetMs)) s, "
+                        + "\(Int($0.frequencyHz.rounded())) Hz)"
+                } ?? "none"
             let picture = pictures[Self.pictureName(entry)]
             let link = picture.map { "<a href=\"\(escape($0))\">inspect</a>" } ?? "not drawn"
-            out += "<tr class=\"\(result.outcome.rawValue)\"><td><code>\(escape(entry.id ?? entry.file))</code></td>"
+            out +=
+                "<tr class=\"\(result.outcome.rawValue)\"><td><code>\(escape(entry.id ?? entry.file))</code></td>"
                 + "<td>\(escape(entry.kind))</td><td><span class=\"badge\">\(Self.outcomeName(result.outcome))</span>"
                 + "</td><td class=\"num\">\(onset)</td><td>\(escape(first))</td><td>\(link)</td></tr>\n"
         }

@@ -111,7 +111,8 @@ extension Evaluation {
         for kind in s.falseAlarmsByKind.keys.sorted() {
             if let rate = s.falseAlarmsByKind[kind] {
                 let name = kind.prefix(16)
-                lines.append("  \(name)\(String(repeating: " ", count: 16 - name.count)) \(rate.falseAlarms)/\(rate.calls)")
+                lines.append(
+                    "  \(name)\(String(repeating: " ", count: 16 - name.count)) \(rate.falseAlarms)/\(rate.calls)")
             }
         }
         lines += [

@@ -41,7 +41,9 @@ public enum FileInput {
 
     /// Reads an audio file as a clip, by `format` (raw formats need `rate`).
     /// - Throws: ``OfflineError`` naming the file and the fault.
-    public static func clip(path: String, bytes: [UInt8], format: FileFormat, rate: Int?) throws(OfflineError)
+    public static func clip(
+        path: String, bytes: [UInt8], format: FileFormat, rate: Int?
+    ) throws(OfflineError)
         -> AudioClip
     {
         do {

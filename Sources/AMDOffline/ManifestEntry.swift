@@ -36,7 +36,8 @@ public struct ManifestEntry: Sendable, Hashable, Decodable {
             do {
                 let entry = try decoder.decode(ManifestEntry.self, from: Data(line))
                 if entry.kind == "machine_beep" && (entry.beepOnsetS == nil || entry.beepEndS == nil) {
-                    throw OfflineError.badManifest(path: path, line: index + 1, reason: "machine_beep without beep times")
+                    throw OfflineError.badManifest(
+                        path: path, line: index + 1, reason: "machine_beep without beep times")
                 }
                 entries.append(entry)
             } catch let error as OfflineError {

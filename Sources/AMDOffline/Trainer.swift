@@ -138,14 +138,17 @@ public struct Trainer: Sendable {
     }
 
     /// Trains on `items`; `log` receives progress lines.
-    public func train(_ items: [Item], command: String, log: (String) -> Void = { _ in }) throws(OfflineError)
+    public func train(
+        _ items: [Item], command: String, log: (String) -> Void = { _ in }
+    ) throws(OfflineError)
         -> BeepModel
     {
         var features: [[Double]] = []
         var labels: [String] = []
         var counts: [String: Int] = [:]
         for (index, item) in items.enumerated() {
-            let clip = try FileInput.clip(path: item.path, bytes: try FileInput.read(item.path), format: .auto, rate: nil)
+            let clip = try FileInput.clip(
+                path: item.path, bytes: try FileInput.read(item.path), format: .auto, rate: nil)
             let vectors = try vectors(for: clip, label: item.label)
             features += vectors
             labels += Array(repeating: item.label, count: vectors.count)
@@ -188,7 +191,9 @@ public struct Trainer: Sendable {
         odds.sort()
         let index = min(odds.count - 1, max(0, Int(Double(odds.count) * (1 - tonalAcceptance))))
         model.minTonalLogOdds = odds.isEmpty ? 0 : min(0, max(-1000, odds[index]))
-        log("tonal log-odds that lets \(tonalAcceptance * 100)% of tonal training vectors through: \(model.minTonalLogOdds)")
+        log(
+            "tonal log-odds that lets \(tonalAcceptance * 100)% of tonal training vectors through: \(model.minTonalLogOdds)"
+        )
         return model
     }
 

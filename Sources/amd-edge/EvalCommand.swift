@@ -47,7 +47,9 @@ struct EvalCommand: ParsableCommand {
         }
         if verbose {
             for result in evaluation.results where result.outcome != .hit && result.outcome != .correctReject {
-                let first = result.first.map { "first beep at \($0.detectedMs) ms (onset \($0.onsetMs)), \($0.frequencyHz) Hz" }
+                let first = result.first.map {
+                    "first beep at \($0.detectedMs) ms (onset \($0.onsetMs)), \($0.frequencyHz) Hz"
+                }
                 print("\(result.outcome.rawValue) \(result.entry.file) [\(result.entry.kind)] \(first ?? "no beep")")
             }
             for result in evaluation.results where Evaluation.answerIsWrong(result) {

@@ -34,7 +34,8 @@ struct InspectCommand: ParsableCommand {
         do {
             let inspection = try CallInspection.load(
                 path: file, stream: stream, format: audio.fileFormat, rate: audio.rate, model: model)
-            let title = String(file.split(separator: "/").last ?? Substring(file)) + (stream.map { " — stream \($0)" } ?? "")
+            let title =
+                String(file.split(separator: "/").last ?? Substring(file)) + (stream.map { " — stream \($0)" } ?? "")
             try Data(inspection.svg(title: title).utf8).write(to: URL(fileURLWithPath: output))
         } catch let error as OfflineError {
             StandardError.write("amd-edge inspect: \(error.description)\n")

@@ -22,10 +22,14 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Comma-separated classes that count as tones.")
     var tonalClasses: String = "beep,tone"
 
-    @Option(help: "Classifier threshold: least log-odds of the tonal classes (default: let 99.5% of training beeps pass).")
+    @Option(
+        help: "Classifier threshold: least log-odds of the tonal classes (default: let 99.5% of training beeps pass).")
     var minTonalLogOdds: Double?
 
-    @Option(help: "Take the feature specification from this model (default: the shipped one); the detector settings are always this build's.")
+    @Option(
+        help:
+            "Take the feature specification from this model (default: the shipped one); the detector settings are always this build's."
+    )
     var base: String?
 
     func validate() throws {

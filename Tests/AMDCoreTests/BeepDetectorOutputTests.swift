@@ -1,5 +1,6 @@
-@testable import AMDCore
 import Testing
+
+@testable import AMDCore
 
 /// ``BeepDetector/Output``: each case's accessor, and the onset correction a delaying pipeline applies.
 struct BeepDetectorOutputTests {

@@ -56,7 +56,8 @@ struct BeepDetectorTests {
     static func pcm16Samples(wav bytes: [UInt8]) -> [Int16] {
         var offset = 12
         while offset + 8 <= bytes.count {
-            let size = Int(bytes[offset + 4]) | Int(bytes[offset + 5]) << 8 | Int(bytes[offset + 6]) << 16
+            let size =
+                Int(bytes[offset + 4]) | Int(bytes[offset + 5]) << 8 | Int(bytes[offset + 6]) << 16
                 | Int(bytes[offset + 7]) << 24
             if bytes[offset..<(offset + 4)].elementsEqual("data".utf8) {
                 let end = min(bytes.count, offset + 8 + size)
@@ -145,7 +146,9 @@ struct BeepDetectorTests {
     /// A short quiet beep, and a 180 ms one in line noise 12 dB under the greeting: what follows it is as noisy as
     /// what came before, and must not count as someone speaking.
     @Test(arguments: [(1200.0, 0.12, 0.05, 0.008, Int64(150)), (900.0, 0.18, 0.12, 0.012, Int64(450))])
-    func findsAShortBeepInNoise(frequency: Double, seconds: Double, amplitude: Double, noise: Double, bound: Int64)
+    func findsAShortBeepInNoise(
+        frequency: Double, seconds: Double, amplitude: Double, noise: Double, bound: Int64
+    )
         throws
     {
         let synth = Synth(seed: 4)
@@ -250,7 +253,8 @@ struct BeepDetectorTests {
 
     @Test func ignoresSpecialInformationTones() throws {
         let synth = Synth(seed: 8)
-        let sit = synth.tone([913.8], seconds: 0.274) + synth.tone([1370.6], seconds: 0.274)
+        let sit =
+            synth.tone([913.8], seconds: 0.274) + synth.tone([1370.6], seconds: 0.274)
             + synth.tone([1776.7], seconds: 0.38)
         let (signal, _) = Self.call(sit)
         let result = try Self.events(signal)
@@ -261,7 +265,8 @@ struct BeepDetectorTests {
     @Test func ignoresFaxAnswerAndCallingTones() throws {
         let synth = Synth(seed: 9)
         let ced = synth.silence(0.5) + synth.tone([2100], seconds: 3.0)
-        let cng = synth.silence(0.5) + synth.tone([1100], seconds: 0.5) + synth.silence(3.0)
+        let cng =
+            synth.silence(0.5) + synth.tone([1100], seconds: 0.5) + synth.silence(3.0)
             + synth.tone([1100], seconds: 0.5)
         for (name, signal) in [("CED", ced), ("CNG", cng)] {
             let result = try Self.events(signal)

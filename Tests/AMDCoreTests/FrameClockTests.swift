@@ -1,5 +1,6 @@
-@testable import AMDCore
 import Testing
+
+@testable import AMDCore
 
 /// ``FrameClock``: milliseconds to frames and back, truncating as the detector's settings expect.
 struct FrameClockTests {

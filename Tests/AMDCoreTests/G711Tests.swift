@@ -12,7 +12,9 @@ struct G711Tests {
     }
 
     private static func int16LittleEndian(_ bytes: [UInt8]) -> [Int16] {
-        stride(from: 0, to: bytes.count - 1, by: 2).map { Int16(bitPattern: UInt16(bytes[$0]) | UInt16(bytes[$0 + 1]) << 8) }
+        stride(from: 0, to: bytes.count - 1, by: 2).map {
+            Int16(bitPattern: UInt16(bytes[$0]) | UInt16(bytes[$0 + 1]) << 8)
+        }
     }
 
     @Test func muLawDecodeMatchesAudioopForAll256Codes() throws {
@@ -33,14 +35,16 @@ struct G711Tests {
         let expected = try Self.fixture("ulaw_encode.bin")
         #expect(expected.count == 65_536)
         let mismatches = (0..<65_536).filter { G711.linearToMuLaw(Int16($0 - 32_768)) != expected[$0] }
-        #expect(mismatches.isEmpty, "\(mismatches.count) samples µ-law encoded differently, first \(mismatches.prefix(5))")
+        #expect(
+            mismatches.isEmpty, "\(mismatches.count) samples µ-law encoded differently, first \(mismatches.prefix(5))")
     }
 
     @Test func aLawEncodeMatchesAudioopForEveryInt16() throws {
         let expected = try Self.fixture("alaw_encode.bin")
         #expect(expected.count == 65_536)
         let mismatches = (0..<65_536).filter { G711.linearToALaw(Int16($0 - 32_768)) != expected[$0] }
-        #expect(mismatches.isEmpty, "\(mismatches.count) samples A-law encoded differently, first \(mismatches.prefix(5))")
+        #expect(
+            mismatches.isEmpty, "\(mismatches.count) samples A-law encoded differently, first \(mismatches.prefix(5))")
     }
 
     @Test func encodeThenDecodeIsIdempotentOnCodes() {

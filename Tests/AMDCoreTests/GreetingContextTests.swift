@@ -1,5 +1,6 @@
-@testable import AMDCore
 import Testing
+
+@testable import AMDCore
 
 /// ``GreetingContext``: what counts as a greeting, the speech level envelope, and the voiced frames before a tone.
 struct GreetingContextTests {

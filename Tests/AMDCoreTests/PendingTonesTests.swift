@@ -1,5 +1,6 @@
-@testable import AMDCore
 import Testing
+
+@testable import AMDCore
 
 /// ``PendingTones``: what an ended tone waits for, and what settles it.
 struct PendingTonesTests {

@@ -1,5 +1,6 @@
-@testable import AMDCore
 import Testing
+
+@testable import AMDCore
 
 /// ``RecentTones``: the cadence memory (frequency, age, speech since) and the SIT triplet window.
 struct RecentTonesTests {

@@ -55,7 +55,8 @@ struct ResamplerTests {
         var worst = 0.0
         for frequency in stride(from: 100.0, through: 3400, by: 150) {
             let (output, resampler) = try Self.resample(Self.tone(frequency, rate: rate, seconds: 0.25), from: rate)
-            let gain = Self.decibels(Self.amplitude(of: frequency, in: output, rate: 16_000, skip: 2 * resampler.delay + 64))
+            let gain = Self.decibels(
+                Self.amplitude(of: frequency, in: output, rate: 16_000, skip: 2 * resampler.delay + 64))
             worst = max(worst, abs(gain))
             #expect(abs(gain) <= 0.5, "\(rate) Hz input: \(frequency) Hz comes out at \(gain) dB")
         }
@@ -67,7 +68,8 @@ struct ResamplerTests {
         for frequency in stride(from: 600.0, through: 3400, by: 100) {
             let (output, resampler) = try Self.resample(Self.tone(frequency, rate: 8000, seconds: 0.25), from: 8000)
             let image = 8000 - frequency  // 4.6…7.4 kHz
-            let level = Self.decibels(Self.amplitude(of: image, in: output, rate: 16_000, skip: 2 * resampler.delay + 64))
+            let level = Self.decibels(
+                Self.amplitude(of: image, in: output, rate: 16_000, skip: 2 * resampler.delay + 64))
             worst = max(worst, level)
             #expect(level <= -50, "\(frequency) Hz at 8 kHz leaves an image at \(image) Hz of \(level) dB")
         }
@@ -154,9 +156,13 @@ struct ResamplerTests {
         var resampler = try Resampler(inputRate: 8000)
         var first = [Int16](repeating: 0, count: resampler.maxOutputCount(forInputCount: input.count))
         var second = first
-        let n1 = input.withUnsafeBufferPointer { i in first.withUnsafeMutableBufferPointer { resampler.process(i, into: $0) } }
+        let n1 = input.withUnsafeBufferPointer { i in
+            first.withUnsafeMutableBufferPointer { resampler.process(i, into: $0) }
+        }
         resampler.reset()
-        let n2 = input.withUnsafeBufferPointer { i in second.withUnsafeMutableBufferPointer { resampler.process(i, into: $0) } }
+        let n2 = input.withUnsafeBufferPointer { i in
+            second.withUnsafeMutableBufferPointer { resampler.process(i, into: $0) }
+        }
         #expect(n1 == n2)
         #expect(first == second)
     }
@@ -173,13 +179,17 @@ struct ResamplerTests {
         let input = Self.tone(1000, rate: 8000, seconds: 0.01)
         var resampler = try Resampler(inputRate: 8000)
         var output = [Int16](repeating: 0, count: 10)
-        let written = input.withUnsafeBufferPointer { i in output.withUnsafeMutableBufferPointer { resampler.process(i, into: $0) } }
+        let written = input.withUnsafeBufferPointer { i in
+            output.withUnsafeMutableBufferPointer { resampler.process(i, into: $0) }
+        }
         #expect(written == 10)
     }
 
     @Test func rejectsUnsupportedRates() {
         #expect(throws: ResamplerError.unsupportedInputRate(0)) { try Resampler(inputRate: 0) }
-        #expect(throws: ResamplerError.unsupportedOutputRate(-16_000)) { try Resampler(inputRate: 8000, outputRate: -16_000) }
+        #expect(throws: ResamplerError.unsupportedOutputRate(-16_000)) {
+            try Resampler(inputRate: 8000, outputRate: -16_000)
+        }
         #expect(throws: ResamplerError.ratioTooFine(inputRate: 9973, outputRate: 16_000, phases: 16_000)) {
             try Resampler(inputRate: 9973)
         }

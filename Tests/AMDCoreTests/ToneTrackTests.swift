@@ -1,10 +1,13 @@
-@testable import AMDCore
 import Testing
+
+@testable import AMDCore
 
 /// ``ToneTrack``: which frames continue a track, and the running statistics the detector judges it by.
 struct ToneTrackTests {
     /// A tonal frame at `frequency` Hz, with an optional second tone, band level `levelDb` and purity `purity`.
-    static func frame(_ frequency: Double, second: Double = 0, levelDb: Double = -20, purity: Double = 0.9)
+    static func frame(
+        _ frequency: Double, second: Double = 0, levelDb: Double = -20, purity: Double = 0.9
+    )
         -> ToneFrame
     {
         var tone = ToneFrame()

@@ -1,6 +1,7 @@
-@testable import AMDCore
 import Foundation
 import Testing
+
+@testable import AMDCore
 
 /// ``TrackScorer``: the signal rules and their rejection reasons, the measurements the track classifier reads, and
 /// an event's confidence.

@@ -31,7 +31,9 @@ struct VoiceActivityDetectorTests {
 
         /// Voiced-speech-like bursts: a 140 Hz harmonic series with falling harmonics, syllable envelopes of
         /// `burstSeconds` separated by `gapSeconds` of nothing, peak near `dbfs`.
-        static func speech(dbfs: Double, seconds: Double, burstSeconds: Double = 0.25, gapSeconds: Double = 0.15)
+        static func speech(
+            dbfs: Double, seconds: Double, burstSeconds: Double = 0.25, gapSeconds: Double = 0.15
+        )
             -> [Double]
         {
             let amplitude = 32_768 * pow(10, dbfs / 20) / 1.6
@@ -60,7 +62,9 @@ struct VoiceActivityDetectorTests {
     }
 
     /// Runs `samples` through a detector frame by frame.
-    static func run(_ samples: [Int16], configuration: VoiceActivityDetector.Configuration = .init()) throws
+    static func run(
+        _ samples: [Int16], configuration: VoiceActivityDetector.Configuration = .init()
+    ) throws
         -> [VADDecision]
     {
         var detector = try VoiceActivityDetector(configuration: configuration)
@@ -101,7 +105,8 @@ struct VoiceActivityDetectorTests {
             guard x > 0 else { continue }
             let expected = log2(Double(x)) * 65_536
             let actual = Double(VoiceActivityDetector.log2Q16(x))
-            #expect(actual <= expected + 1e-6 && expected - actual < 1.001, "log2Q16(\(x)) = \(actual), want \(expected)")
+            #expect(
+                actual <= expected + 1e-6 && expected - actual < 1.001, "log2Q16(\(x)) = \(actual), want \(expected)")
         }
         #expect(VoiceActivityDetector.log2Q16(1) == 0)
         #expect(VoiceActivityDetector.log2Q16(1 << 40) == 40 << 16)
@@ -122,7 +127,8 @@ struct VoiceActivityDetectorTests {
         let segments = Self.transitions(decisions)
         #expect(segments.count == 2)
         if case .started(let start) = segments.first {
-            #expect((Self.rate - 3200)...(Self.rate + 3200) ~= Int(start), "tone at 16000 started a segment at \(start)")
+            #expect(
+                (Self.rate - 3200)...(Self.rate + 3200) ~= Int(start), "tone at 16000 started a segment at \(start)")
         } else {
             Issue.record("no segment started: \(segments)")
         }
@@ -174,7 +180,8 @@ struct VoiceActivityDetectorTests {
         #expect(Self.voicedShare(fromStart, from: 3, to: 6) == 0)
 
         // After 2 s of digital silence, a 20 dB step above the floor's minimum takes the slow rise.
-        let step = try Self.run(Self.mix([Double](repeating: 0, count: 2 * Self.rate) + synth.noise(dbfs: -35, seconds: 12)))
+        let step = try Self.run(
+            Self.mix([Double](repeating: 0, count: 2 * Self.rate) + synth.noise(dbfs: -35, seconds: 12)))
         let stepAdaptedAt = (step.lastIndex(where: \.isVoiced) ?? -1) + 1
         print("VAD noise −35 dBFS after silence: unvoiced \(Double(stepAdaptedAt) / 100 - 2) s after it began")
         #expect(Self.voicedShare(step, from: 10, to: 14) == 0)
@@ -211,11 +218,15 @@ struct VoiceActivityDetectorTests {
         let pcm8k = try Self.pcm16Samples(ofWav: wav)
         var resampler = try Resampler(inputRate: 8000)
         var pcm16k = [Int16](repeating: 0, count: resampler.maxOutputCount(forInputCount: pcm8k.count))
-        let written = pcm8k.withUnsafeBufferPointer { i in pcm16k.withUnsafeMutableBufferPointer { resampler.process(i, into: $0) } }
+        let written = pcm8k.withUnsafeBufferPointer { i in
+            pcm16k.withUnsafeMutableBufferPointer { resampler.process(i, into: $0) }
+        }
         let decisions = try Self.run(Array(pcm16k.prefix(written)))
         let voiced = Double(decisions.filter(\.isVoiced).count) / Double(decisions.count)
         let segments = Self.transitions(decisions)
-        print("VAD vm-not_available.wav (\(decisions.count) frames): voiced \(String(format: "%.2f", voiced)), \(segments)")
+        print(
+            "VAD vm-not_available.wav (\(decisions.count) frames): voiced \(String(format: "%.2f", voiced)), \(segments)"
+        )
         #expect(voiced > 0.3 && voiced < 0.95)
         #expect(segments.contains { if case .started = $0 { true } else { false } })
     }
@@ -242,7 +253,8 @@ struct VoiceActivityDetectorTests {
     /// The samples of a PCM 16-bit WAV: walks the RIFF chunks to `data` (enough for the committed fixture).
     static func pcm16Samples(ofWav bytes: [UInt8]) throws -> [Int16] {
         func uint32(_ at: Int) -> Int { (0..<4).reduce(0) { $0 | Int(bytes[at + $1]) << (8 * $1) } }
-        try #require(bytes.count > 12 && bytes[0..<4].elementsEqual("RIFF".utf8) && bytes[8..<12].elementsEqual("WAVE".utf8))
+        try #require(
+            bytes.count > 12 && bytes[0..<4].elementsEqual("RIFF".utf8) && bytes[8..<12].elementsEqual("WAVE".utf8))
         var offset = 12
         while offset + 8 <= bytes.count {
             let size = uint32(offset + 4)

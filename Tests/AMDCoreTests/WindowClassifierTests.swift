@@ -1,5 +1,6 @@
-@testable import AMDCore
 import Testing
+
+@testable import AMDCore
 
 /// ``WindowClassifier``: the kind of a context window, and the tonal log-odds of a track's frames.
 struct WindowClassifierTests {

@@ -2,11 +2,11 @@ import AMDCore
 import Foundation
 import Testing
 
+@testable import AMDOffline
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-
-@testable import AMDOffline
 
 /// `CallInspection`: the analysis behind `inspect` and its SVG, on the sample voicemail, synthetic calls and a pcap.
 struct CallInspectionTests {
@@ -53,7 +53,8 @@ struct CallInspectionTests {
 
     @Test func aToneWithoutAGreetingIsRejectedAndSaysWhy() throws {
         // A clean 1 kHz beep on a silent line: nobody spoke, so it is no voicemail beep.
-        let samples = Signal.silence(seconds: 1, rate: 8000) + Signal.tone(1000, seconds: 0.5, rate: 8000)
+        let samples =
+            Signal.silence(seconds: 1, rate: 8000) + Signal.tone(1000, seconds: 0.5, rate: 8000)
             + Signal.silence(seconds: 1, rate: 8000)
         let inspection = try CallInspection(samples: samples, sampleRate: 8000, model: .default)
         #expect(inspection.decisions.map(\.reason) == ["no_greeting"], "\(inspection.decisions)")
@@ -69,7 +70,9 @@ struct CallInspectionTests {
         let parser = XMLParser(data: Data(svg.utf8))
         #expect(parser.parse(), "not well-formed XML: \(String(describing: parser.parserError))")
         #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
-        let labels = ["time (s)", "frequency (Hz)", ">4000<", ">0<", "BEEP 1", "onset 9.0", "detected 9.", "confidence"]
+        let labels = [
+            "time (s)", "frequency (Hz)", ">4000<", ">0<", "BEEP 1", "onset 9.0", "detected 9.", "confidence",
+        ]
         for label in labels {
             #expect(svg.contains(label), "the picture lacks \(label)")
         }

@@ -63,7 +63,8 @@ struct CommandLineTests {
     @Test func versionIsTheOneThePackageScriptReads() throws {
         // scripts/package.sh names the .deb after the quoted string on this line; the binary must say the same.
         let source = try String(
-            contentsOf: repositoryRoot.appendingPathComponent("Sources/AMDServer/AMDEdgeVersion.swift"), encoding: .utf8)
+            contentsOf: repositoryRoot.appendingPathComponent("Sources/AMDServer/AMDEdgeVersion.swift"), encoding: .utf8
+        )
         let line = try #require(source.split(separator: "\n").first { $0.contains("package static let current = ") })
         let quoted = line.split(separator: "\"", omittingEmptySubsequences: false)
         try #require(quoted.count == 3, "unexpected line: \(line)")
@@ -128,7 +129,8 @@ struct CommandLineTests {
             #expect(result.errorLines[1].contains("not a WAV file"))
             // The good file is still processed.
             try #require(result.lines.count == 4, "stdout: \(result.stdout)")
-            #expect(try result.lines.map { try object($0)["event"] as? String } == ["answer", "beep", "machine_end", "end"])
+            #expect(
+                try result.lines.map { try object($0)["event"] as? String } == ["answer", "beep", "machine_end", "end"])
             #expect(try object(result.lines[3])["file"] as? String == samplePath)
             #expect(!result.stdout.contains(missing))
         }

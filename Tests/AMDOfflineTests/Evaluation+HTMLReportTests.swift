@@ -29,8 +29,10 @@ struct EvaluationHTMLReportTests {
             let pictures = try evaluation.writeHTMLReport(folder: report, manifest: manifest, model: .default)
             #expect(pictures.map { ($0 as NSString).lastPathComponent } == ["early-1.svg", "miss_1.svg", "fa-1.svg"])
             let page = try String(contentsOfFile: report + "/index.html", encoding: .utf8)
-            for section in ["id=\"summary\"", "id=\"answer-confusion\"", "id=\"false-alarms\"", "id=\"latency\"",
-                            "id=\"wrong\"", "Misses, early alarms and false alarms (3)"] {
+            for section in [
+                "id=\"summary\"", "id=\"answer-confusion\"", "id=\"false-alarms\"", "id=\"latency\"",
+                "id=\"wrong\"", "Misses, early alarms and false alarms (3)",
+            ] {
                 #expect(page.contains(section), "the page lacks \(section)")
             }
             for link in ["calls/early-1.svg", "calls/miss_1.svg", "calls/fa-1.svg"] {
@@ -69,10 +71,11 @@ struct EvaluationHTMLReportTests {
         let err = try FileHandle(forWritingTo: errPath)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/chromium")
-        process.arguments = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--enable-logging=stderr", "--v=0",
-            "--user-data-dir=\(scratch.appendingPathComponent("profile").path)",
-        ] + arguments + [url.absoluteString]
+        process.arguments =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--enable-logging=stderr", "--v=0",
+                "--user-data-dir=\(scratch.appendingPathComponent("profile").path)",
+            ] + arguments + [url.absoluteString]
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice

@@ -1,7 +1,6 @@
+import AMDServer
 import Foundation
 import Testing
-
-import AMDServer
 
 /// `ALSACapture` against the real libasound, with its `file` plugin standing in for a sound card
 /// (``ALSATestDevice``).

@@ -1,7 +1,6 @@
+import AMDServer
 import Foundation
 import Testing
-
-import AMDServer
 
 /// `DEVICE@N` entries: parsing, how lists split around them, and what the configuration refuses.
 struct ALSADeviceTests {

@@ -1,10 +1,9 @@
 import AMDCore
+import AMDServer
 import Foundation
 import Logging
 import NIOHTTP1
 import Testing
-
-import AMDServer
 
 /// The ALSA ingress end to end: a real daemon capturing from libasound `file`-plugin devices (``ALSATestDevice``),
 /// read back through the HTTP API.

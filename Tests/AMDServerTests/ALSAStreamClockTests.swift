@@ -1,6 +1,5 @@
-import Testing
-
 import AMDServer
+import Testing
 
 /// The frames an overrun lost, from the time between starts and the frames read between them.
 struct ALSAStreamClockTests {

@@ -1,9 +1,8 @@
 import AMDCore
+import AMDServer
 import Foundation
 import NIOHTTP1
 import Testing
-
-import AMDServer
 
 struct APIServerTests {
     @Test func healthAndCallsAreJSON() async throws {
@@ -36,7 +35,9 @@ struct APIServerTests {
             let hubID = try #require(control.hub.open(rtpDescriptor(source: "127.0.0.1:41000", ssrc: 4242)))
             let created = try await request(
                 .POST, port: ports.http, "/v1/calls",
-                body: #"{"id":"controller-7","match":{"source":"127.0.0.1:41000","ssrc":4242},"metadata":{"agent":"a1"}}"#)
+                body:
+                    #"{"id":"controller-7","match":{"source":"127.0.0.1:41000","ssrc":4242},"metadata":{"agent":"a1"}}"#
+            )
             #expect(created.status == 201)
             let call = try #require(created.json["call"] as? [String: Any])
             #expect(call["id"] as? String == "controller-7")
@@ -72,19 +73,23 @@ struct APIServerTests {
             #expect(missing.status == 400 && (missing.json["error"] as? String)?.contains("id") == true)
             let badSSRC = try await request(
                 .POST, port: ports.http, "/v1/calls", body: #"{"id":"x","match":{"ssrc":-4}}"#)
-            #expect(badSSRC.status == 400 && (badSSRC.json["error"] as? String)?.contains("match.ssrc") == true, "\(badSSRC.body)")
+            #expect(
+                badSSRC.status == 400 && (badSSRC.json["error"] as? String)?.contains("match.ssrc") == true,
+                "\(badSSRC.body)")
             let emptyMatch = try await request(.POST, port: ports.http, "/v1/calls", body: #"{"id":"x","match":{}}"#)
             #expect(emptyMatch.status == 400)
 
             let first = try await request(.POST, port: ports.http, "/v1/calls", body: #"{"id":"x","match":{"ssrc":1}}"#)
             #expect(first.status == 201)
-            let sameID = try await request(.POST, port: ports.http, "/v1/calls", body: #"{"id":"x","match":{"ssrc":2}}"#)
+            let sameID = try await request(
+                .POST, port: ports.http, "/v1/calls", body: #"{"id":"x","match":{"ssrc":2}}"#)
             #expect(sameID.status == 409 && sameID.json["error"] is String)
             let sameMatch = try await request(
                 .POST, port: ports.http, "/v1/calls", body: #"{"id":"y","match":{"ssrc":1}}"#)
             #expect(sameMatch.status == 409)
 
-            let huge = "{\"id\":\"z\",\"match\":{\"ssrc\":3},\"metadata\":{\"pad\":\"" + String(repeating: "a", count: 4000)
+            let huge =
+                "{\"id\":\"z\",\"match\":{\"ssrc\":3},\"metadata\":{\"pad\":\"" + String(repeating: "a", count: 4000)
                 + "\"}}"
             let tooLarge = try await request(.POST, port: ports.http, "/v1/calls", body: huge)
             #expect(tooLarge.status == 413 && tooLarge.json["error"] is String)
@@ -210,7 +215,8 @@ struct APIServerTests {
                 #expect(answer.status == 415, "\(type): \(answer.text.prefix(80))")
             }
             let withCharset = try await request(
-                .POST, port: ports.http, "/v1/calls", body: body, headers: [("Content-Type", "application/json; charset=utf-8")])
+                .POST, port: ports.http, "/v1/calls", body: body,
+                headers: [("Content-Type", "application/json; charset=utf-8")])
             #expect(withCharset.status == 201)
         }
     }
@@ -269,7 +275,8 @@ struct APIServerTests {
 
     @Test func aTooLargeBodyIsRefusedAndItsConnectionClosed() async throws {
         try await withDaemon({ $0.maxBodyBytes = 65_536 }) { _, ports in
-            let head = "POST /v1/calls HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            let head =
+                "POST /v1/calls HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                 + "Content-Length: 1048576\r\n\r\n"
             let piece = [UInt8](repeating: UInt8(ascii: "a"), count: 65_536)
             // 1 MB in 64 KB pieces; the client reads the 413 and the server must close (not keep the socket).

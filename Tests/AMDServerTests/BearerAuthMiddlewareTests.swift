@@ -1,7 +1,6 @@
+import AMDServer
 import Foundation
 import Testing
-
-import AMDServer
 
 /// Every `/v1` route, spelled every way the router might still match, with and without the token, over a raw
 /// socket (an HTTP client would normalise `//` and `/./` away before sending).
@@ -11,7 +10,8 @@ struct BearerAuthMiddlewareTests {
         let rest = path.dropFirst("/v1".count)
         return [
             path, "/" + path, "//" + path.dropFirst(), "/." + path, "/./." + path, "/x/.." + path,
-            "/v1/" + rest.dropFirst().replacingOccurrences(of: "/", with: "//"), "/%76%31" + rest, "/%2F" + path.dropFirst(),
+            "/v1/" + rest.dropFirst().replacingOccurrences(of: "/", with: "//"), "/%76%31" + rest,
+            "/%2F" + path.dropFirst(),
             "/V1" + rest,
         ]
     }
@@ -36,19 +36,24 @@ struct BearerAuthMiddlewareTests {
                     }
                     let payload = route.body ?? ""
                     let refused = try await RawHTTPClient.exchange(port: ports.http, head + "\r\n" + payload)
-                    #expect(refused.status == 401, "\(route.method) \(path) without the token: \(refused.text.prefix(60))")
+                    #expect(
+                        refused.status == 401, "\(route.method) \(path) without the token: \(refused.text.prefix(60))")
                 }
                 // With the token the canonical spelling works (POST then DELETE, so each runs once).
                 let authorised = try await RawHTTPClient.exchange(
                     port: ports.http,
                     "\(route.method) \(route.path) HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer tok\r\n"
-                        + (route.body.map { "Content-Type: application/json\r\nContent-Length: \($0.utf8.count)\r\n\r\n\($0)" }
+                        + (route.body.map {
+                            "Content-Type: application/json\r\nContent-Length: \($0.utf8.count)\r\n\r\n\($0)"
+                        }
                             ?? "\r\n"))
-                #expect(authorised.status == route.status, "\(route.method) \(route.path): \(authorised.text.prefix(60))")
+                #expect(
+                    authorised.status == route.status, "\(route.method) \(route.path): \(authorised.text.prefix(60))")
             }
             // With the token, a doubled slash is the same route (the router skips empty segments).
             let doubled = try await RawHTTPClient.exchange(
-                port: ports.http, "GET //v1/calls HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer tok\r\n\r\n")
+                port: ports.http,
+                "GET //v1/calls HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer tok\r\n\r\n")
             #expect(doubled.status == 200)
         }
     }

@@ -1,8 +1,7 @@
+import AMDServer
 import NIOCore
 import RTP
 import Testing
-
-import AMDServer
 
 /// `CIDR.contains(_: IPAddress)`, the allocation-free check the RTP ingress makes per datagram, agrees with the
 /// socket-address check on IPv4, IPv6, mapped addresses and edge prefixes.
@@ -24,6 +23,7 @@ struct CIDRTests {
     @Test func socketAddressesBecomeIPAddresses() throws {
         #expect(IPAddress(try SocketAddress(ipAddress: "192.0.2.1", port: 1)) == .v4(0xC000_0201))
         #expect(IPAddress(try SocketAddress(ipAddress: "::ffff:192.0.2.1", port: 1)) == .v4(0xC000_0201))
-        #expect(IPAddress(try SocketAddress(ipAddress: "2001:db8::1", port: 1)) == .v6(high: 0x2001_0db8_0000_0000, low: 1))
+        #expect(
+            IPAddress(try SocketAddress(ipAddress: "2001:db8::1", port: 1)) == .v6(high: 0x2001_0db8_0000_0000, low: 1))
     }
 }

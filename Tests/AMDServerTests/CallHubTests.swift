@@ -1,9 +1,8 @@
 import AMDCore
+import AMDServer
 import Foundation
 import RTP
 import Testing
-
-import AMDServer
 
 struct CallHubTests {
     func makeHub(_ limits: CallHub.Limits = .init()) -> (CallHub, EventBus) {
@@ -39,8 +38,11 @@ struct CallHubTests {
             answeredBy: .machine, decidedMs: 2900, confidence: 0.9, cause: .longGreeting, speechOnsetMs: 100)
         hub.answer(id, decision: decision, counters: CallCounters(audioMs: 2900))
         // Made once per call: a second report changes nothing.
-        hub.answer(id, decision: AnswerDecision(answeredBy: .human, decidedMs: 4000, confidence: 0.8,
-            cause: .shortGreetingThenSilence), counters: CallCounters(audioMs: 4000))
+        hub.answer(
+            id,
+            decision: AnswerDecision(
+                answeredBy: .human, decidedMs: 4000, confidence: 0.8,
+                cause: .shortGreetingThenSilence), counters: CallCounters(audioMs: 4000))
         hub.machineEnd(id, end: MachineEnd(outcome: .silence, ms: 13_000), counters: CallCounters(audioMs: 13_000))
         hub.machineEnd(id, end: MachineEnd(outcome: .other, ms: 14_000), counters: CallCounters(audioMs: 14_000))
         let call = try #require(hub.call(id))
@@ -87,8 +89,10 @@ struct CallHubTests {
         let id = try #require(hub.open(rtpDescriptor()))
         let encoded = try JSONEncoder().encode(try #require(hub.call(id)))
         let object = try #require(try JSONSerialization.jsonObject(with: encoded) as? [String: Any])
-        for key in ["id", "ingress", "source", "ssrc", "codec", "state", "started_at", "updated_at", "audio_ms",
-                    "packets", "packets_lost", "beep", "dtmf"] {
+        for key in [
+            "id", "ingress", "source", "ssrc", "codec", "state", "started_at", "updated_at", "audio_ms",
+            "packets", "packets_lost", "beep", "dtmf",
+        ] {
             #expect(object[key] != nil, "missing \(key)")
         }
         #expect(object["beep"] is NSNull)
@@ -163,7 +167,10 @@ struct CallHubTests {
             try hub.register(CallRegistration(id: "three", match: .init()))
         }
         #expect(throws: CallHubError.self) { try hub.register(CallRegistration(id: "bad id", match: .init(ssrc: 3))) }
-        #expect(throws: CallHubError.invalid(#"field match.source: expected "<ip>:<port>" (an IP address, a port 1 to 65535)"#)) {
+        #expect(
+            throws: CallHubError.invalid(
+                #"field match.source: expected "<ip>:<port>" (an IP address, a port 1 to 65535)"#)
+        ) {
             try hub.register(CallRegistration(id: "four", match: .init(source: "10.0.0.1:70000")))
         }
     }

@@ -1,8 +1,7 @@
 import AMDCore
+import AMDServer
 import Foundation
 import Testing
-
-import AMDServer
 
 struct EventBusTests {
     func makeCall(_ id: String = "c1") -> Call {

@@ -1,10 +1,9 @@
 import AMDCore
+import AMDServer
 import Foundation
 import NIOCore
 import Synchronization
 import Testing
-
-import AMDServer
 
 /// `deploy/grafana/amd-edge.json` against a real scrape: every metric its queries name is one the daemon exports.
 struct GrafanaDashboardTests {
@@ -33,9 +32,10 @@ struct GrafanaDashboardTests {
     static func metricNames(_ expression: String) -> Set<String> {
         let regex = try! NSRegularExpression(pattern: "\\bamd_[a-z0-9_]+")
         let range = NSRange(expression.startIndex..., in: expression)
-        return Set(regex.matches(in: expression, range: range).compactMap {
-            Range($0.range, in: expression).map { String(expression[$0]) }
-        })
+        return Set(
+            regex.matches(in: expression, range: range).compactMap {
+                Range($0.range, in: expression).map { String(expression[$0]) }
+            })
     }
 
     /// The series names a Prometheus text exposition holds: each family's name, and a histogram's `_bucket`,

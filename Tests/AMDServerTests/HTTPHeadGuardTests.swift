@@ -1,7 +1,6 @@
+import AMDServer
 import Foundation
 import Testing
-
-import AMDServer
 
 /// Malformed, oversized and slow request heads over a real socket: each is answered with its status and the
 /// connection is closed.
@@ -17,7 +16,10 @@ struct HTTPHeadGuardTests {
         ("1 MB URL", "GET /" + String(repeating: "a", count: 1 << 20) + " HTTP/1.1\r\n\r\n", 414),
         ("negative Content-Length", "POST /v1/calls HTTP/1.1\r\n\(token)Content-Length: -1\r\n\r\n", 400),
         ("unparsable Content-Length", "POST /v1/calls HTTP/1.1\r\n\(token)Content-Length: abc\r\n\r\n", 400),
-        ("two Content-Lengths", "POST /v1/calls HTTP/1.1\r\n\(token)Content-Length: 2\r\nContent-Length: 3\r\n\r\n", 400),
+        (
+            "two Content-Lengths", "POST /v1/calls HTTP/1.1\r\n\(token)Content-Length: 2\r\nContent-Length: 3\r\n\r\n",
+            400
+        ),
         (
             "Content-Length with Transfer-Encoding",
             "POST /v1/calls HTTP/1.1\r\n\(token)Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400
@@ -37,7 +39,8 @@ struct HTTPHeadGuardTests {
                 #expect(answer.text.contains(#"{"error":"#), "\(name)")
             }
             // The daemon still serves.
-            let health = try await RawHTTPClient.exchange(port: ports.http, "GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n")
+            let health = try await RawHTTPClient.exchange(
+                port: ports.http, "GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n")
             #expect(health.status == 200)
         }
     }
@@ -45,14 +48,16 @@ struct HTTPHeadGuardTests {
     @Test func aSlowHeadIsTimedOut() async throws {
         try await withDaemon({ $0.apiToken = "tok" }) { _, ports in
             // A slow-loris client: part of a head, then nothing.
-            let answer = try await RawHTTPClient.exchange(port: ports.http, "GET /healthz HTTP/1.1\r\nX-A: 1", timeout: .seconds(60))
+            let answer = try await RawHTTPClient.exchange(
+                port: ports.http, "GET /healthz HTTP/1.1\r\nX-A: 1", timeout: .seconds(60))
             #expect(answer.closed)
             #expect(answer.status == 408, "\(answer.text)")
         }
     }
 
     @Test func aWebSocketUpgradeWithoutTheTokenGets401() async throws {
-        let upgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        let upgrade =
+            "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
             + "Sec-WebSocket-Version: 13\r\n"
         try await withDaemon({ $0.apiToken = "tok" }) { _, ports in
             for path in ["/v1/events/ws", "//v1/events/ws", "/./v1/events/ws", "/%76%31/events/ws"] {

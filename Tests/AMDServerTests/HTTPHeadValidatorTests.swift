@@ -1,6 +1,5 @@
-import Testing
-
 import AMDServer
+import Testing
 
 struct HTTPHeadValidatorTests {
     /// Feeds `text` one byte at a time, as a slow client would; returns the first action that is not `needMore`.

@@ -1,11 +1,11 @@
-import Testing
-
 import AMDServer
+import Testing
 
 struct HostPortTests {
     @Test(arguments: [
         ("127.0.0.1:5004", "127.0.0.1", 5004), ("gateway-1.example:80", "gateway-1.example", 80),
-        ("[::1]:5004", "::1", 5004), ("[fe80::1%eth0]:9", "fe80::1%eth0", 9), ("[::ffff:10.0.0.1]:1", "::ffff:10.0.0.1", 1),
+        ("[::1]:5004", "::1", 5004), ("[fe80::1%eth0]:9", "fe80::1%eth0", 9),
+        ("[::ffff:10.0.0.1]:1", "::ffff:10.0.0.1", 1),
     ])
     func wellFormedAddressesParse(text: String, host: String, port: Int) {
         #expect(HostPort(parsing: text) == HostPort(host: host, port: port))

@@ -1,10 +1,9 @@
 import AMDCore
+import AMDServer
 import Foundation
 import NIOCore
 import NIOPosix
 import Testing
-
-import AMDServer
 
 /// Each counter and gauge of `/metrics` that no other suite moves is caused here, through the daemon's real sockets,
 /// and read back from `/metrics`; ``everyExportedSeriesIsExercisedByATest()`` keeps that true for new metrics.
@@ -59,7 +58,8 @@ struct MetricsCoverageTests {
                 .channelOption(.socketOption(.so_rcvbuf), value: 4096)
                 .connect(host: "127.0.0.1", port: ports.http).get()
             defer { client.close(promise: nil) }
-            let upgrade = "GET /v1/events/ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            let upgrade =
+                "GET /v1/events/ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
             try await client.writeAndFlush(ByteBuffer(string: upgrade)).get()
             try await eventually("the event stream to subscribe") { control.bus.subscriberCount == 1 }

@@ -1,10 +1,9 @@
 import AMDCore
+import AMDServer
 import Foundation
 import NIOHTTP1
 import Testing
 import Yams
-
-import AMDServer
 
 /// Checks `docs/openapi.yaml` against the running daemon: every documented operation is exercised, answers with a
 /// documented status, and a JSON answer has the top-level fields its documented schema requires.
@@ -50,13 +49,16 @@ struct OpenAPIDocumentTests {
                 Probe(method: .GET, docPath: "/metrics", path: "/metrics", token: nil, status: 200),
                 Probe(method: .GET, docPath: "/v1/calls", path: "/v1/calls", status: 200),
                 Probe(method: .GET, docPath: "/v1/calls", path: "/v1/calls", token: "bad", status: 401),
-                Probe(method: .POST, docPath: "/v1/calls", path: "/v1/calls",
-                      body: #"{"id":"named","match":{"ssrc":1}}"#, status: 201),
-                Probe(method: .POST, docPath: "/v1/calls", path: "/v1/calls",
-                      body: #"{"id":"named","match":{"ssrc":2}}"#, status: 409),
+                Probe(
+                    method: .POST, docPath: "/v1/calls", path: "/v1/calls",
+                    body: #"{"id":"named","match":{"ssrc":1}}"#, status: 201),
+                Probe(
+                    method: .POST, docPath: "/v1/calls", path: "/v1/calls",
+                    body: #"{"id":"named","match":{"ssrc":2}}"#, status: 409),
                 Probe(method: .POST, docPath: "/v1/calls", path: "/v1/calls", body: "[]", status: 400),
-                Probe(method: .POST, docPath: "/v1/calls", path: "/v1/calls",
-                      body: String(repeating: " ", count: 600) + "{}", status: 413),
+                Probe(
+                    method: .POST, docPath: "/v1/calls", path: "/v1/calls",
+                    body: String(repeating: " ", count: 600) + "{}", status: 413),
                 Probe(method: .GET, docPath: "/v1/calls/{id}", path: "/v1/calls/named", status: 200),
                 Probe(method: .GET, docPath: "/v1/calls/{id}", path: "/v1/calls/\(id)", status: 404),
                 Probe(method: .DELETE, docPath: "/v1/calls/{id}", path: "/v1/calls/named", status: 204),

@@ -1,9 +1,8 @@
 import AMDCore
+import AMDServer
 import Foundation
 import NIOHTTP1
 import Testing
-
-import AMDServer
 
 /// The RTP path end to end: real datagrams on loopback into a real daemon, read back through the HTTP API.
 struct RTPIngressHandlerTests {
@@ -32,7 +31,8 @@ struct RTPIngressHandlerTests {
             #expect(call["ssrc"] is Int)
             let beep = try #require(call["beep"] as? [String: Any])
             let onset = try #require(beep["onset_ms"] as? Int)
-            #expect(abs(Int64(onset) - expected.onsetMs) <= 50, "RTP onset \(onset) ms, file onset \(expected.onsetMs) ms")
+            #expect(
+                abs(Int64(onset) - expected.onsetMs) <= 50, "RTP onset \(onset) ms, file onset \(expected.onsetMs) ms")
             #expect(abs((beep["frequency_hz"] as? Double ?? 0) - expected.frequencyHz) < 30)
             #expect(call["packets_lost"] as? Int == 0)
         }
@@ -124,8 +124,10 @@ struct RTPIngressHandlerTests {
         var packets: [[UInt8]] = []
         var sequence: UInt16 = 1
         func add(_ payloadType: UInt8, _ timestamp: UInt32, _ payload: ArraySlice<UInt8>) {
-            packets.append(rtpDatagram(sequence: sequence, timestamp: timestamp, ssrc: 0xD7AF, payloadType: payloadType,
-                                       payload: payload))
+            packets.append(
+                rtpDatagram(
+                    sequence: sequence, timestamp: timestamp, ssrc: 0xD7AF, payloadType: payloadType,
+                    payload: payload))
             sequence += 1
         }
         for index in 0..<5 { add(0, UInt32(index) * 160, silence) }
@@ -140,7 +142,9 @@ struct RTPIngressHandlerTests {
             let sender = try await UDPSender.start()
             defer { Task { await sender.close() } }
             try await sender.send(packets, to: ports.rtp[0])
-            try await eventually("the digits") { try await fetchCalls(port: ports.http).first?["dtmf"] as? String == "4#" }
+            try await eventually("the digits") {
+                try await fetchCalls(port: ports.http).first?["dtmf"] as? String == "4#"
+            }
         }
     }
 
@@ -154,7 +158,9 @@ struct RTPIngressHandlerTests {
             defer { Task { await sender.close() } }
             // Two SSRCs from the same address and port are two streams.
             let packets = [UInt32(0x6A), 0x6B].flatMap { ssrc in
-                (0..<3).map { rtpDatagram(sequence: UInt16($0), timestamp: UInt32($0) * 160, ssrc: ssrc, payload: payload) }
+                (0..<3).map {
+                    rtpDatagram(sequence: UInt16($0), timestamp: UInt32($0) * 160, ssrc: ssrc, payload: payload)
+                }
             }
             try await sender.send(packets, to: ports.rtp[0])
             try await eventually("two calls") { try await fetchCalls(port: ports.http).count == 2 }
@@ -168,11 +174,30 @@ struct RTPIngressHandlerTests {
         let payload = [UInt8](repeating: 0xFF, count: 160)[...]
         var cases: [(String, [UInt8])] = []
         cases.append(("too_short", [0x80, 0x00, 0x01]))
-        cases.append(("bad_version", [0x40] + Array(rtpDatagram(sequence: 1, timestamp: 0, ssrc: 1, payload: payload).dropFirst())))
+        cases.append(
+            (
+                "bad_version",
+                [0x40] + Array(rtpDatagram(sequence: 1, timestamp: 0, ssrc: 1, payload: payload).dropFirst())
+            ))
         cases.append(("rtcp", [0x80, 200] + [UInt8](repeating: 0, count: 26)))
-        cases.append(("csrc_overrun", [0x8F] + Array(rtpDatagram(sequence: 1, timestamp: 0, ssrc: 1, payload: [0, 0][...]).dropFirst())))
-        cases.append(("extension_overrun", [0x90] + Array(rtpDatagram(sequence: 1, timestamp: 0, ssrc: 1, payload: [0xBE, 0xDE, 0xFF, 0xFF][...]).dropFirst())))
-        cases.append(("bad_padding", [0xA0] + Array(rtpDatagram(sequence: 1, timestamp: 0, ssrc: 1, payload: [1, 2, 200][...]).dropFirst())))
+        cases.append(
+            (
+                "csrc_overrun",
+                [0x8F] + Array(rtpDatagram(sequence: 1, timestamp: 0, ssrc: 1, payload: [0, 0][...]).dropFirst())
+            ))
+        cases.append(
+            (
+                "extension_overrun",
+                [0x90]
+                    + Array(
+                        rtpDatagram(sequence: 1, timestamp: 0, ssrc: 1, payload: [0xBE, 0xDE, 0xFF, 0xFF][...])
+                            .dropFirst())
+            ))
+        cases.append(
+            (
+                "bad_padding",
+                [0xA0] + Array(rtpDatagram(sequence: 1, timestamp: 0, ssrc: 1, payload: [1, 2, 200][...]).dropFirst())
+            ))
         try await withRTPDaemon { _, ports in
             let sender = try await UDPSender.start()
             defer { Task { await sender.close() } }
@@ -182,7 +207,9 @@ struct RTPIngressHandlerTests {
             // Two valid packets after them all (a source is proven by two in sequence): when its call shows, every
             // datagram before them was handled.
             try await sender.send(
-                (1...2).map { rtpDatagram(sequence: UInt16($0), timestamp: UInt32($0) * 160, ssrc: 7, payload: payload) },
+                (1...2).map {
+                    rtpDatagram(sequence: UInt16($0), timestamp: UInt32($0) * 160, ssrc: 7, payload: payload)
+                },
                 to: ports.rtp[0])
             try await eventually("the valid stream's call") { try await fetchCalls(port: ports.http).count == 1 }
             let metrics = try await fetchMetrics(port: ports.http)
@@ -190,7 +217,9 @@ struct RTPIngressHandlerTests {
                 let count = metricValue(metrics, #"amd_rtp_packets_dropped_total{reason="\#(reason)"}"#)
                 #expect(count == Double(index + 1), "\(reason)")
             }
-            #expect(metricValue(metrics, "amd_rtp_packets_received_total") == Double(cases.count * (cases.count + 1) / 2 + 2))
+            #expect(
+                metricValue(metrics, "amd_rtp_packets_received_total")
+                    == Double(cases.count * (cases.count + 1) / 2 + 2))
         }
     }
 
@@ -229,7 +258,8 @@ struct RTPIngressHandlerTests {
 
     @Test func sourcesOutsideRTPAllowAreDropped() async throws {
         let payload = [UInt8](repeating: 0xFF, count: 160)[...]
-        try await withRTPDaemon({ $0.rtpAllow = [CIDR(parsing: "10.0.0.0/8")!, CIDR(parsing: "::1/128")!] }) { _, ports in
+        try await withRTPDaemon({ $0.rtpAllow = [CIDR(parsing: "10.0.0.0/8")!, CIDR(parsing: "::1/128")!] }) {
+            _, ports in
             let sender = try await UDPSender.start()
             defer { Task { await sender.close() } }
             let packets = (0..<5).map {
@@ -246,7 +276,9 @@ struct RTPIngressHandlerTests {
             let sender = try await UDPSender.start()
             defer { Task { await sender.close() } }
             try await sender.send(
-                (1...2).map { rtpDatagram(sequence: UInt16($0), timestamp: UInt32($0) * 160, ssrc: 0xA110, payload: payload) },
+                (1...2).map {
+                    rtpDatagram(sequence: UInt16($0), timestamp: UInt32($0) * 160, ssrc: 0xA110, payload: payload)
+                },
                 to: ports.rtp[0])
             try await eventually("the allowed call") { try await fetchCalls(port: ports.http).count == 1 }
         }
@@ -264,7 +296,8 @@ struct RTPIngressHandlerTests {
                 return (0..<(12 + Int(random.next() % 200))).map { _ in UInt8(truncatingIfNeeded: random.next()) }
             }
             return rtpDatagram(
-                sequence: UInt16(truncatingIfNeeded: random.next()), timestamp: UInt32(truncatingIfNeeded: random.next()),
+                sequence: UInt16(truncatingIfNeeded: random.next()),
+                timestamp: UInt32(truncatingIfNeeded: random.next()),
                 ssrc: UInt32(truncatingIfNeeded: random.next()), payloadType: random.next() % 2 == 0 ? 0 : 8,
                 payload: samples[0..<160])
         }
@@ -275,7 +308,11 @@ struct RTPIngressHandlerTests {
         }) { control, ports in
             let flooder = try await UDPSender.start()
             let caller = try await UDPSender.start()
-            defer { Task { await flooder.close(); await caller.close() } }
+            defer {
+                Task {
+                    await flooder.close(); await caller.close()
+                }
+            }
             var sent = 0
             for start in stride(from: 0, to: packets.count, by: 3) {
                 try await flooder.send((0..<50).map { _ in floodDatagram() }, to: ports.rtp[0])
@@ -319,7 +356,9 @@ struct RTPIngressHandlerTests {
             defer { Task { await sender.close() } }
             // Unregistered and proven, but the limit is reached: refused and counted.
             try await sender.send(
-                (1...3).map { rtpDatagram(sequence: UInt16($0), timestamp: UInt32($0) * 160, ssrc: 0xAA, payload: payload) },
+                (1...3).map {
+                    rtpDatagram(sequence: UInt16($0), timestamp: UInt32($0) * 160, ssrc: 0xAA, payload: payload)
+                },
                 to: ports.rtp[0])
             try await eventually("the refusal to be counted") {
                 let metrics = try await fetchMetrics(port: ports.http)
@@ -330,7 +369,8 @@ struct RTPIngressHandlerTests {
                 .POST, port: ports.http, "/v1/calls", body: #"{"id":"wanted","match":{"ssrc":187}}"#)
             #expect(registered.status == 201)
             // One packet is enough for a registered source, even at the limit.
-            try await sender.send([rtpDatagram(sequence: 9, timestamp: 0, ssrc: 187, payload: payload)], to: ports.rtp[0])
+            try await sender.send(
+                [rtpDatagram(sequence: 9, timestamp: 0, ssrc: 187, payload: payload)], to: ports.rtp[0])
             try await eventually("the registered call") {
                 try await request(.GET, port: ports.http, "/v1/calls/wanted").status == 200
             }
@@ -351,9 +391,10 @@ struct RTPIngressHandlerTests {
             // A call of 9 packets (105 missing, played over as lost) with a digit, then one packet of each fault.
             var datagrams = (100..<110).filter { $0 != 105 }.map { packet($0) }
             for (sequence, end, duration) in [(110, false, UInt16(160)), (111, true, UInt16(320))] {
-                datagrams.append(rtpDatagram(
-                    sequence: UInt16(sequence), timestamp: 1600, ssrc: 0xC0_0A7, payloadType: 101,
-                    payload: [5, end ? 0x8A : 0x0A, UInt8(duration >> 8), UInt8(duration & 0xFF)][...]))
+                datagrams.append(
+                    rtpDatagram(
+                        sequence: UInt16(sequence), timestamp: 1600, ssrc: 0xC0_0A7, payloadType: 101,
+                        payload: [5, end ? 0x8A : 0x0A, UInt8(duration >> 8), UInt8(duration & 0xFF)][...]))
             }
             datagrams += [
                 packet(105),  // the lost one, after it was played over: late

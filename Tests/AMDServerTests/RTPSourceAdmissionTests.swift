@@ -17,7 +17,9 @@ struct RTPSourceAdmissionTests {
 
     @Test func aSourceIsProvenByItsSecondPacketInSequenceAndItsFirstIsReplayed() {
         var admission = RTPSourceAdmission()
-        #expect(offer(&admission, caller, ssrc: 9, sequence: 65_535, at: start, bytes: [7, 8, 9]) == .hold(discarded: false))
+        #expect(
+            offer(&admission, caller, ssrc: 9, sequence: 65_535, at: start, bytes: [7, 8, 9]) == .hold(discarded: false)
+        )
         guard case .admit(let held?) = offer(&admission, caller, ssrc: 9, sequence: 0, at: start + .milliseconds(20))
         else {
             Issue.record("not admitted at its second packet")
@@ -54,10 +56,12 @@ struct RTPSourceAdmissionTests {
         #expect(offer(&admission, third, ssrc: 3, sequence: 1, at: start + .milliseconds(60)) == .tableFull)
         #expect(offer(&admission, caller, ssrc: 1, sequence: 2, at: start + .milliseconds(70)) == .admit(held: 0))
         admission.admitted(caller)
-        #expect(offer(&admission, third, ssrc: 3, sequence: 1, at: start + .milliseconds(80)) == .hold(discarded: false))
+        #expect(
+            offer(&admission, third, ssrc: 3, sequence: 1, at: start + .milliseconds(80)) == .hold(discarded: false))
         // Once `other` is quiet for the minimum hold, a newcomer may take its entry.
         let fourth = RTPSourceAdmission.Transport(address: .v4(0x0A00_0003), port: 3)
-        #expect(offer(&admission, fourth, ssrc: 4, sequence: 1, at: start + .milliseconds(200)) == .hold(discarded: true))
+        #expect(
+            offer(&admission, fourth, ssrc: 4, sequence: 1, at: start + .milliseconds(200)) == .hold(discarded: true))
     }
 
     @Test func aRefusedSourceIsNotOfferedAgainUntilTheRetryInterval() {

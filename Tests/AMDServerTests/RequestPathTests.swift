@@ -1,6 +1,5 @@
-import Testing
-
 import AMDServer
+import Testing
 
 struct RequestPathTests {
     @Test(arguments: [

@@ -1,11 +1,10 @@
 import AMDCore
+import AMDServer
 import Foundation
 import NIOCore
 import NIOPosix
 import Synchronization
 import Testing
-
-import AMDServer
 
 /// A real UDP socket on loopback that keeps every datagram it receives.
 final class UDPReceiver: ChannelInboundHandler, Sendable {
@@ -36,7 +35,9 @@ struct UDPNotifierTests {
             firstChannel.close(promise: nil)
             secondChannel.close(promise: nil)
         }
-        let targets = [firstChannel, secondChannel].map { HostPort(host: "127.0.0.1", port: $0.localAddress?.port ?? 0) }
+        let targets = [firstChannel, secondChannel].map {
+            HostPort(host: "127.0.0.1", port: $0.localAddress?.port ?? 0)
+        }
         try await withDaemon({ $0.notifyUDP = targets }) { control, _ in
             // The notifier subscribes when its service starts; wait for it before publishing.
             try await eventually("the UDP notifier to subscribe") { control.bus.subscriberCount > 0 }

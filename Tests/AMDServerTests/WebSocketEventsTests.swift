@@ -1,12 +1,11 @@
 import AMDCore
+import AMDServer
 import Foundation
 import HTTPTypes
 import HummingbirdWSClient
 import Logging
 import Synchronization
 import Testing
-
-import AMDServer
 
 /// Messages a client received, shared between the client task and the test.
 final class MessageLog: Sendable {
@@ -28,7 +27,8 @@ struct WebSocketEventsTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     try await WebSocketClient.connect(
-                        url: "ws://127.0.0.1:\(ports.http)/v1/events/ws", configuration: clientConfiguration, logger: clientLogger
+                        url: "ws://127.0.0.1:\(ports.http)/v1/events/ws", configuration: clientConfiguration,
+                        logger: clientLogger
                     ) { inbound, _, _ in
                         for try await message in inbound.messages(maxSize: 1 << 20) {
                             if case .text(let text) = message {

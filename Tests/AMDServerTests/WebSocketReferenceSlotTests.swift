@@ -1,11 +1,10 @@
+import AMDServer
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOEmbedded
 import Testing
-
-import AMDServer
 
 struct WebSocketReferenceSlotTests {
     /// Does for a context of a fresh channel what a websocket route does for an upgrade, releases the reference when

@@ -1,14 +1,13 @@
 import AMDCore
+import AMDServer
 import Foundation
-import NIOHTTP1
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import ServiceLifecycle
 import Synchronization
 import Testing
-
-import AMDServer
 
 /// A real HTTP server in the test that records the webhooks it receives, optionally answering slowly or failing.
 final class WebhookReceiver: Sendable {

@@ -1,5 +1,6 @@
-@testable import RTP
 import Testing
+
+@testable import RTP
 
 struct PcapReaderTests {
     func readAll(_ file: [UInt8]) throws(PcapError) -> (datagrams: [UDPDatagram], reader: PcapReader) {
@@ -28,7 +29,9 @@ struct PcapReaderTests {
         ("ffmpeg_pcma_sll.pcap", "pcma", .pcap, "10.0.0.2", 1),
         ("ffmpeg_pcma_vlan6.pcapng", "pcma", .pcapng, "2001:db8::2", 1),
     ])
-    func ffmpegCaptures(name: String, codec: String, format: PcapReader.Format, source: String, resolutionNs: Int64)
+    func ffmpegCaptures(
+        name: String, codec: String, format: PcapReader.Format, source: String, resolutionNs: Int64
+    )
         throws
     {
         let expected = try FFmpegFixture.load(codec)
@@ -68,7 +71,9 @@ struct PcapReaderTests {
             let (datagrams, reader) = try readAll(classicPcap(linkType: linkType, frames: [frame]))
             #expect(datagrams.count == 1, "link type \(linkType)")
             #expect(datagrams.first?.source.description == source, "link type \(linkType)")
-            #expect(datagrams.first.map { Array(reader.bytes[$0.payloadOffset..<($0.payloadOffset + $0.payloadCount)]) } == rtp)
+            #expect(
+                datagrams.first.map { Array(reader.bytes[$0.payloadOffset..<($0.payloadOffset + $0.payloadCount)]) }
+                    == rtp)
         }
     }
 

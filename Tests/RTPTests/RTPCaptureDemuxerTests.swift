@@ -63,8 +63,13 @@ struct RTPCaptureDemuxerTests {
             frame(makeRTP(sequence: 1, timestamp: 0, ssrc: 1)),
             frame(makeRTP(sequence: 7, timestamp: 0, payloadType: 8, ssrc: 2, payload: [0xD5, 0xD5])),
             frame(Array("SIP/2.0 200 OK\r\n".utf8), port: 5060),
-            frame(makeRTP(sequence: 2, timestamp: 160, payloadType: 101, ssrc: 1, payload: telephoneEvent(1, duration: 160))),
-            frame(makeRTP(sequence: 3, timestamp: 160, payloadType: 101, ssrc: 1, payload: telephoneEvent(1, end: true, duration: 320))),
+            frame(
+                makeRTP(
+                    sequence: 2, timestamp: 160, payloadType: 101, ssrc: 1, payload: telephoneEvent(1, duration: 160))),
+            frame(
+                makeRTP(
+                    sequence: 3, timestamp: 160, payloadType: 101, ssrc: 1,
+                    payload: telephoneEvent(1, end: true, duration: 320))),
             frame(makeRTP(sequence: 4, timestamp: 480, ssrc: 1)),
             frame(makeRTP(sequence: 1, timestamp: 0, payloadType: 99, ssrc: 3)),
             frame(makeRTP(sequence: 4, timestamp: 480, ssrc: 1)),
@@ -73,10 +78,11 @@ struct RTPCaptureDemuxerTests {
         let streams = try demuxer.streams(in: classicPcap(linkType: 101, frames: frames))
         #expect(streams.map(\.key.description) == ["10.1.1.1:5004/00000001", "10.1.1.1:5004/00000002"])
         #expect(streams.map(\.codec) == [.pcmu, .pcma])
-        #expect(streams[0].events == [
-            .audio(codec: .pcmu, bytes: [UInt8](repeating: 0xFF, count: 160)), .dtmf("1"), .silence(samples: 320),
-            .audio(codec: .pcmu, bytes: [UInt8](repeating: 0xFF, count: 160)),
-        ])
+        #expect(
+            streams[0].events == [
+                .audio(codec: .pcmu, bytes: [UInt8](repeating: 0xFF, count: 160)), .dtmf("1"), .silence(samples: 320),
+                .audio(codec: .pcmu, bytes: [UInt8](repeating: 0xFF, count: 160)),
+            ])
         #expect(streams[0].counters.duplicates == 1 && streams[0].counters.dtmfEvents == 1)
         #expect(streams[1].events == [.audio(codec: .pcma, bytes: [0xD5, 0xD5])])
         #expect(demuxer.parseErrors == ["bad_version": 1])

@@ -63,7 +63,8 @@ struct RTPPacketTests {
     }
 
     @Test func payloadOutsideTheDatagramIsEmpty() {
-        let packet = RTPPacket(payloadType: 0, sequenceNumber: 0, timestamp: 0, ssrc: 0, payloadOffset: 12, payloadCount: 100)
+        let packet = RTPPacket(
+            payloadType: 0, sequenceNumber: 0, timestamp: 0, ssrc: 0, payloadOffset: 12, payloadCount: 100)
         [UInt8](repeating: 0, count: 20).withUnsafeBytes { #expect(packet.payload(in: $0).isEmpty) }
     }
 
@@ -74,7 +75,9 @@ struct RTPPacketTests {
             }
         }
         #expect(digits.joined() == "0123456789*#ABCD-")
-        let event = telephoneEvent(11, end: true, volume: 7, duration: 800).withUnsafeBytes { TelephoneEvent(payload: $0) }
+        let event = telephoneEvent(11, end: true, volume: 7, duration: 800).withUnsafeBytes {
+            TelephoneEvent(payload: $0)
+        }
         #expect(event == TelephoneEvent(event: 11, isEnd: true, volume: 7, duration: 800))
         #expect([UInt8]([1, 2, 3]).withUnsafeBytes { TelephoneEvent(payload: $0) } == nil)
     }

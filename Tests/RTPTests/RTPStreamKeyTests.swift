@@ -12,8 +12,11 @@ struct RTPStreamKeyTests {
 
     @Test func hashableByAllThreeFields() {
         let a = RTPStreamKey(address: .v4(1), port: 2, ssrc: 3)
-        let keys: Set = [a, RTPStreamKey(address: .v4(1), port: 2, ssrc: 3), RTPStreamKey(address: .v4(1), port: 2, ssrc: 4),
-                         RTPStreamKey(address: .v4(1), port: 5, ssrc: 3), RTPStreamKey(address: .v6(high: 0, low: 1), port: 2, ssrc: 3)]
+        let keys: Set = [
+            a, RTPStreamKey(address: .v4(1), port: 2, ssrc: 3), RTPStreamKey(address: .v4(1), port: 2, ssrc: 4),
+            RTPStreamKey(address: .v4(1), port: 5, ssrc: 3),
+            RTPStreamKey(address: .v6(high: 0, low: 1), port: 2, ssrc: 3),
+        ]
         #expect(keys.count == 4)
     }
 

@@ -159,16 +159,22 @@ struct RTPStreamReassemblerTests {
         var datagrams = [makeRTP(sequence: 1, timestamp: 0)]
         // Key 5 starting at 160: three updates, then the end packet sent three times (RFC 4733 §2.5.1.4).
         for (index, duration) in [160, 320, 480].enumerated() {
-            datagrams.append(makeRTP(
-                sequence: UInt16(2 + index), timestamp: 160, payloadType: 96, marker: index == 0,
-                payload: telephoneEvent(5, duration: UInt16(duration))))
+            datagrams.append(
+                makeRTP(
+                    sequence: UInt16(2 + index), timestamp: 160, payloadType: 96, marker: index == 0,
+                    payload: telephoneEvent(5, duration: UInt16(duration))))
         }
         for index in 0..<3 {
-            datagrams.append(makeRTP(
-                sequence: UInt16(5 + index), timestamp: 160, payloadType: 96, payload: telephoneEvent(5, end: true, duration: 640)))
+            datagrams.append(
+                makeRTP(
+                    sequence: UInt16(5 + index), timestamp: 160, payloadType: 96,
+                    payload: telephoneEvent(5, end: true, duration: 640)))
         }
-        datagrams.append(makeRTP(sequence: 8, timestamp: 800, payloadType: 96, payload: telephoneEvent(11, duration: 160)))
-        datagrams.append(makeRTP(sequence: 9, timestamp: 800, payloadType: 96, payload: telephoneEvent(11, end: true, duration: 320)))
+        datagrams.append(
+            makeRTP(sequence: 8, timestamp: 800, payloadType: 96, payload: telephoneEvent(11, duration: 160)))
+        datagrams.append(
+            makeRTP(sequence: 9, timestamp: 800, payloadType: 96, payload: telephoneEvent(11, end: true, duration: 320))
+        )
         datagrams.append(makeRTP(sequence: 10, timestamp: 1120))
         let events = reassemble(datagrams, into: &reassembler)
         #expect(events == ["a0:160:255", "d5", "d#", "s960", "a0:160:255"])

@@ -34,7 +34,9 @@ func telephoneEvent(_ event: UInt8, end: Bool = false, volume: UInt8 = 10, durat
 }
 
 func be16(_ value: UInt16) -> [UInt8] { [UInt8(value >> 8), UInt8(value & 0xFF)] }
-func be32(_ value: UInt32) -> [UInt8] { [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)] }
+func be32(_ value: UInt32) -> [UInt8] {
+    [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
+}
 
 /// An owned copy of a reassembler event, for comparing in tests.
 enum Emitted: Equatable {
@@ -117,7 +119,8 @@ struct FFmpegFixture: Decodable {
     }
 
     static func load(_ codec: String) throws -> FFmpegFixture {
-        let all = try JSONDecoder().decode([String: FFmpegFixture].self, from: Data(try fixture("ffmpeg_fixtures.json")))
+        let all = try JSONDecoder().decode(
+            [String: FFmpegFixture].self, from: Data(try fixture("ffmpeg_fixtures.json")))
         guard let entry = all[codec] else { throw FixtureMissing(name: "ffmpeg_fixtures.json[\(codec)]") }
         return entry
     }
@@ -142,7 +145,8 @@ func zeroCrossingFrequency(_ samples: [Int]) -> Double {
 func classicPcap(linkType: UInt32, frames: [[UInt8]]) -> [UInt8] {
     var file: [UInt8] = le32(0xA1B2_C3D4) + [2, 0, 4, 0] + le32(0) + le32(0) + le32(65535) + le32(linkType)
     for (index, frame) in frames.enumerated() {
-        file += le32(1_700_000_000) + le32(UInt32(index) * 20_000) + le32(UInt32(frame.count)) + le32(UInt32(frame.count))
+        file +=
+            le32(1_700_000_000) + le32(UInt32(index) * 20_000) + le32(UInt32(frame.count)) + le32(UInt32(frame.count))
         file += frame
     }
     return file

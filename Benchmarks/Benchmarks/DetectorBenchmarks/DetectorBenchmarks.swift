@@ -2,9 +2,9 @@ import AMDCore
 import Benchmark
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 // Each stage of the detector, one second of audio per iteration: the throughput metric (iterations per second) is
@@ -31,7 +31,8 @@ private func sampleCall() -> [UInt8] {
     var offset = 12
     while offset + 8 <= wav.count {
         let id = String(decoding: wav[offset..<(offset + 4)], as: UTF8.self)
-        let size = Int(wav[offset + 4]) | Int(wav[offset + 5]) << 8 | Int(wav[offset + 6]) << 16
+        let size =
+            Int(wav[offset + 4]) | Int(wav[offset + 5]) << 8 | Int(wav[offset + 6]) << 16
             | Int(wav[offset + 7]) << 24
         if id == "data" { return Array(wav[(offset + 8)..<min(wav.count, offset + 8 + size)]) }
         offset += 8 + size + size % 2
@@ -56,7 +57,9 @@ private func readFile(_ path: String) -> [UInt8] {
 private func sampleCall16k(seconds: Int) throws -> [Int16] {
     let bytes = Array(sampleCall().prefix(seconds * inputRate))
     var decoded = [Int16](repeating: 0, count: bytes.count)
-    bytes.withUnsafeBytes { raw in decoded.withUnsafeMutableBufferPointer { _ = G711.decode(raw, encoding: .muLaw, into: $0) } }
+    bytes.withUnsafeBytes { raw in
+        decoded.withUnsafeMutableBufferPointer { _ = G711.decode(raw, encoding: .muLaw, into: $0) }
+    }
     var resampler = try Resampler(inputRate: inputRate, outputRate: modelRate)
     var output = [Int16](repeating: 0, count: resampler.maxOutputCount(forInputCount: decoded.count))
     let count = decoded.withUnsafeBufferPointer { input in
@@ -117,7 +120,9 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Resampler 8→16 kHz, 1 s (8000 samples in)") { benchmark in
         var resampler = try Resampler(inputRate: inputRate, outputRate: modelRate)
         var decoded = [Int16](repeating: 0, count: inputRate)
-        oneSecond.withUnsafeBytes { raw in decoded.withUnsafeMutableBufferPointer { _ = G711.decode(raw, encoding: .muLaw, into: $0) } }
+        oneSecond.withUnsafeBytes { raw in
+            decoded.withUnsafeMutableBufferPointer { _ = G711.decode(raw, encoding: .muLaw, into: $0) }
+        }
         var output = [Int16](repeating: 0, count: resampler.maxOutputCount(forInputCount: packetSamples))
         func run() {
             decoded.withUnsafeBufferPointer { input in

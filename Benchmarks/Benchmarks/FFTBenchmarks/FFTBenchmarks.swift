@@ -3,9 +3,9 @@ import Benchmark
 import CKissFFT
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// Deterministic test input in −1…1.

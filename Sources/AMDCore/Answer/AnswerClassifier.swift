@@ -226,7 +226,9 @@ public struct AnswerClassifier: Sendable {
         return end(.silence, now: now)
     }
 
-    private mutating func settle(_ by: AnsweredBy, cause: AnswerCause, confidence: Double, now: Int64)
+    private mutating func settle(
+        _ by: AnsweredBy, cause: AnswerCause, confidence: Double, now: Int64
+    )
         -> AnswerDecision
     {
         let made = AnswerDecision(

@@ -157,7 +157,8 @@ public struct BeepDetector: Sendable {
         var started = ToneTrack(frame: now, tone: tone)
         started.gapBefore = now - previous.lastFrame
         started.voicedBefore = context.voicedBeforeOnset
-        started.takesOver = started.gapBefore <= Int64(configuration.maxSuccessionGapFrames)
+        started.takesOver =
+            started.gapBefore <= Int64(configuration.maxSuccessionGapFrames)
             && previous.tonalFrames >= configuration.confirmFrames
         if started.takesOver && previous.steady {
             // The next tone of a multi-tone beep, or the next note of a melody: measured from the sequence's start,
@@ -283,7 +284,9 @@ public struct BeepDetector: Sendable {
         max(0, clock.milliseconds(frame: track.sequenceStart) - Int64(configuration.onsetLagMs))
     }
 
-    private func rejection(_ reason: ToneRejection.Reason, track: ToneTrack, now: Int64, detail: Double)
+    private func rejection(
+        _ reason: ToneRejection.Reason, track: ToneTrack, now: Int64, detail: Double
+    )
         -> ToneRejection
     {
         ToneRejection(

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Musl)
-    import Musl
+import Musl
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// Mel-frequency cepstral coefficients of one frame at a time, computed like librosa 0.11.
@@ -159,7 +159,8 @@ public struct MFCC: Sendable {
                         var sum = SIMD8<Double>()
                         var offset = k * MemoryLayout<Double>.stride
                         for m in 0..<melCount {
-                            sum += rawBasis.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+                            sum +=
+                                rawBasis.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
                                 * SIMD8<Double>(repeating: Double(decibels[m]))
                             offset += rowBytes
                         }

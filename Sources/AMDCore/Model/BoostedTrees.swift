@@ -72,7 +72,8 @@ public struct BoostedTrees: Sendable, Hashable, Codable {
             guard threshold[node].isFinite else {
                 throw .invalidField(field: "\(path).threshold[\(node)]", reason: "must be finite")
             }
-            for (name, child) in [("left", left[node]), ("right", right[node])] where !(node + 1..<count).contains(child) {
+            for (name, child) in [("left", left[node]), ("right", right[node])]
+            where !(node + 1..<count).contains(child) {
                 throw .invalidField(field: "\(path).\(name)[\(node)]", reason: "must be a later node, is \(child)")
             }
         }

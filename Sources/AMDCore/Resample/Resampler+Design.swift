@@ -71,7 +71,8 @@ extension Resampler {
         for phase in 0..<up {
             var branch = (0..<tapsPerPhase).map { k in prototype[phase + k * up] * scale }
             let largest = branch.indices.max { abs(branch[$0]) < abs(branch[$1]) } ?? 0
-            let isPureDelay = isNyquistFilter && abs(branch[largest]) > 0.5
+            let isPureDelay =
+                isNyquistFilter && abs(branch[largest]) > 0.5
                 && branch.indices.allSatisfy { $0 == largest || abs(branch[$0]) < 1e-6 }
             if isPureDelay {
                 branch = branch.indices.map { $0 == largest ? 1 : 0 }

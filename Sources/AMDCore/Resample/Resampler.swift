@@ -181,7 +181,8 @@ public struct Resampler: Sendable {
                         // Doubling, at a branch-0 output with four whole input samples and eight outputs of room:
                         // their four filtered outputs share the taps and differ by one sample in their windows, so
                         // one pass over the taps computes all four (see ``dot4(_:_:count:)``).
-                        if let doubling, phase == 0, base + Self.batch <= end, written + 2 * Self.batch <= output.count {
+                        if let doubling, phase == 0, base + Self.batch <= end, written + 2 * Self.batch <= output.count
+                        {
                             let window = historyBase + (base - (span - 1) - historyStart)
                             let filtered = 1 - doubling.delayPhase
                             let sums = Self.dot4(tapBase + filtered * span, window, count: span)
@@ -245,14 +246,17 @@ public struct Resampler: Sendable {
         var sum1 = SIMD4<Float>()
         var offset = 0
         while offset + 2 * lane <= byteCount {
-            sum0 += rawA.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
+            sum0 +=
+                rawA.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
                 * rawB.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
-            sum1 += rawA.loadUnaligned(fromByteOffset: offset + lane, as: SIMD4<Float>.self)
+            sum1 +=
+                rawA.loadUnaligned(fromByteOffset: offset + lane, as: SIMD4<Float>.self)
                 * rawB.loadUnaligned(fromByteOffset: offset + lane, as: SIMD4<Float>.self)
             offset += 2 * lane
         }
         if offset < byteCount {
-            sum0 += rawA.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
+            sum0 +=
+                rawA.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
                 * rawB.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
         }
         let sum = sum0 + sum1

@@ -354,7 +354,8 @@ package final class CallHub: CallSink {
     // MARK: Private
 
     private func sweep(_ state: inout State, now: Date) {
-        let retention = Double(limits.retention.components.seconds)
+        let retention =
+            Double(limits.retention.components.seconds)
             + Double(limits.retention.components.attoseconds) / 1e18
         let cutoff = now.addingTimeInterval(-retention)
         while state.endedHead < state.ended.count {

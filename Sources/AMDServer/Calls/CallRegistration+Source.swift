@@ -1,9 +1,10 @@
+package import RTP
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-package import RTP
 
 extension CallRegistration.Match {
     /// A media source named by a registration: an IP address and a UDP port, parsed from `"<ip>:<port>"`.
@@ -35,7 +36,8 @@ extension CallRegistration.Match {
             let family = host.contains(":") ? AF_INET6 : AF_INET
             guard inet_pton(family, host, &bytes) == 1 else { return nil }
             // `::ffff:a.b.c.d` is how a dual-stack socket reports an IPv4 sender: the ingress shows it as IPv4.
-            let isMapped = family == AF_INET6 && bytes[0..<10].allSatisfy { $0 == 0 } && bytes[10] == 0xFF
+            let isMapped =
+                family == AF_INET6 && bytes[0..<10].allSatisfy { $0 == 0 } && bytes[10] == 0xFF
                 && bytes[11] == 0xFF
             let range = family == AF_INET ? 0..<4 : isMapped ? 12..<16 : 0..<16
             return IPAddress(bytes: Array(bytes[range]))

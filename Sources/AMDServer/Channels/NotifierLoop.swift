@@ -44,7 +44,8 @@ package enum NotifierLoop {
                 return false
             }
             if await group.next() == false {
-                logger.warning("shutdown deadline passed with notifications queued", metadata: ["endpoint": "\(endpoint)"])
+                logger.warning(
+                    "shutdown deadline passed with notifications queued", metadata: ["endpoint": "\(endpoint)"])
             }
             group.cancelAll()
         }

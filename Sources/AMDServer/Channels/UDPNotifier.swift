@@ -50,7 +50,8 @@ package struct UDPNotifier: Service {
                     metrics.eventSent(channel: "udp")
                 } catch {
                     metrics.eventDropped(channel: "udp")
-                    logger.debug("UDP notification not sent", metadata: ["target": "\(sink.address)", "error": "\(error)"])
+                    logger.debug(
+                        "UDP notification not sent", metadata: ["target": "\(sink.address)", "error": "\(error)"])
                 }
             }
         }

@@ -91,8 +91,10 @@ package struct WebhookNotifier: Service {
                     metrics.eventDropped(channel: "webhook")
                     logger.warning(
                         "webhook failed, event dropped",
-                        metadata: ["url": "\(url)", "seq": "\(event.seq)", "attempts": "\(attempt)",
-                                   "reason": "\(reason)"])
+                        metadata: [
+                            "url": "\(url)", "seq": "\(event.seq)", "attempts": "\(attempt)",
+                            "reason": "\(reason)",
+                        ])
                     return
                 }
                 logger.debug(

@@ -9,7 +9,8 @@ extension CIDR {
         switch address {
         case .v4(let value):
             guard network.count == 4 else { return false }
-            return Self.masked(value, prefixLength) == Self.masked(Self.word(network, from: 0, count: 4) as UInt32, prefixLength)
+            return Self.masked(value, prefixLength)
+                == Self.masked(Self.word(network, from: 0, count: 4) as UInt32, prefixLength)
         case .v6(let high, let low):
             guard network.count == 16 else { return false }
             let networkHigh: UInt64 = Self.word(network, from: 0, count: 8)

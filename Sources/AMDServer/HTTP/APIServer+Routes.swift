@@ -62,7 +62,8 @@ extension APIServer {
             let registration = try CallRegistration(requestBody: Data(body.readableBytesView))
             let result = try hub.register(registration)
             let stored = result.registration
-            context.logger.info("call registered", metadata: ["id": "\(stored.id)", "matched": "\(result.call != nil)"])
+            context.logger.info(
+                "call registered", metadata: ["id": "\(stored.id)", "matched": "\(result.call != nil)"])
             return JSONResponse.make(
                 RegistrationResponse(id: stored.id, match: stored.match, metadata: stored.metadata, call: result.call),
                 status: .created)

@@ -55,7 +55,9 @@ package struct ALSACapture: ~Copyable {
     ///   - sampleRate: the rate to ask for, in Hz; 16000 (the detector's) spares resampling.
     ///   - periodMs: the period to ask for, in milliseconds: how much audio one read brings.
     ///   - bufferMs: the device buffer to ask for, in milliseconds: how late a read may be before an overrun.
-    package init(device: String, channels: Int = 1, sampleRate: Int = 16000, periodMs: Int = 20, bufferMs: Int = 500)
+    package init(
+        device: String, channels: Int = 1, sampleRate: Int = 16000, periodMs: Int = 20, bufferMs: Int = 500
+    )
         throws(ALSACaptureError)
     {
         var opened: OpaquePointer?

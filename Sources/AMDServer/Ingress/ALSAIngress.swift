@@ -214,7 +214,8 @@ package struct ALSAIngress: Service {
         stream.flushMetrics(metrics, deviceMetrics: deviceMetrics)
         if let failure {
             deviceMetrics.errors.increment()
-            logger.error("ALSA capture failed; its calls end", metadata: ["calls": "\(callIDs)", "error": "\(failure)"])
+            logger.error(
+                "ALSA capture failed; its calls end", metadata: ["calls": "\(callIDs)", "error": "\(failure)"])
         } else {
             logger.debug(
                 "ALSA capture stopped",

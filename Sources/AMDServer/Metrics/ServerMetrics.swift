@@ -143,8 +143,10 @@ package final class ServerMetrics: Sendable {
     /// The counter of datagrams dropped for `reason`.
     package func packetsDropped(_ reason: DropReason) -> CoreMetrics.Counter {
         // Every reason was created in init.
-        dropped[reason] ?? CoreMetrics.Counter(label: "amd_rtp_packets_dropped_total", dimensions: [("reason", reason.rawValue)],
-                                   factory: factory)
+        dropped[reason]
+            ?? CoreMetrics.Counter(
+                label: "amd_rtp_packets_dropped_total", dimensions: [("reason", reason.rawValue)],
+                factory: factory)
     }
 
     /// Counts one event delivered on `channel` (`"udp"`, `"webhook"`, `"websocket"`, `"longpoll"`).
@@ -163,9 +165,11 @@ package final class ServerMetrics: Sendable {
         channels.withLock { channels in
             if let counters = channels[channel] { return counters }
             let counters = (
-                sent: CoreMetrics.Counter(label: "amd_events_sent_total", dimensions: [("channel", channel)], factory: factory),
-                dropped: CoreMetrics.Counter(label: "amd_events_dropped_total", dimensions: [("channel", channel)],
-                                 factory: factory)
+                sent: CoreMetrics.Counter(
+                    label: "amd_events_sent_total", dimensions: [("channel", channel)], factory: factory),
+                dropped: CoreMetrics.Counter(
+                    label: "amd_events_dropped_total", dimensions: [("channel", channel)],
+                    factory: factory)
             )
             channels[channel] = counters
             return counters

@@ -117,8 +117,9 @@ public struct RTPCaptureDemuxer: Sendable {
             return
         }
         let payloadType = packet.payloadType
-        guard payloadType == 0 || payloadType == 8 || payloadType == 13
-            || payloadType == configuration.telephoneEventPayloadType
+        guard
+            payloadType == 0 || payloadType == 8 || payloadType == 13
+                || payloadType == configuration.telephoneEventPayloadType
         else {
             otherPayloadTypes += 1
             return

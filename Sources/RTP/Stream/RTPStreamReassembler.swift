@@ -240,7 +240,8 @@ public struct RTPStreamReassembler: Sendable {
         held.withUnsafeBytes { bytes in
             play(
                 sequence: slot.sequence, timestamp: slot.timestamp, payloadType: slot.payloadType,
-                marker: slot.marker, payload: bytes.slice(offset: index * configuration.maxPayloadBytes, count: slot.count),
+                marker: slot.marker,
+                payload: bytes.slice(offset: index * configuration.maxPayloadBytes, count: slot.count),
                 onEvent: onEvent)
         }
     }

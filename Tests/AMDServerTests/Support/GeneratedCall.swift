@@ -116,7 +116,8 @@ func voicemailSample() throws -> [UInt8] {
     // RIFF chunks after the 12-byte header: 4-byte id, 4-byte little-endian size, body padded to even length.
     var offset = 12
     while offset + 8 <= wav.count {
-        let size = Int(wav[offset + 4]) | Int(wav[offset + 5]) << 8 | Int(wav[offset + 6]) << 16
+        let size =
+            Int(wav[offset + 4]) | Int(wav[offset + 5]) << 8 | Int(wav[offset + 6]) << 16
             | Int(wav[offset + 7]) << 24
         if wav[offset..<(offset + 4)].elementsEqual("data".utf8) {
             let body = wav[(offset + 8)..<min(wav.count, offset + 8 + size)]

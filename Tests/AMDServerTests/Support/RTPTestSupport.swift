@@ -1,10 +1,9 @@
 import AMDCore
+import AMDServer
 import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-
-import AMDServer
 
 /// The repository's sample call: a spoken voicemail greeting, then a 1 kHz beep, as 8 kHz µ-law WAV.
 let sampleCallPath = URL(fileURLWithPath: #filePath)
@@ -17,7 +16,8 @@ func muLawSamples(ofWAV path: String) throws -> [UInt8] {
     var offset = 12
     while offset + 8 <= bytes.count {
         let id = String(decoding: bytes[offset..<(offset + 4)], as: UTF8.self)
-        let size = Int(bytes[offset + 4]) | Int(bytes[offset + 5]) << 8 | Int(bytes[offset + 6]) << 16
+        let size =
+            Int(bytes[offset + 4]) | Int(bytes[offset + 5]) << 8 | Int(bytes[offset + 6]) << 16
             | Int(bytes[offset + 7]) << 24
         if id == "data" { return Array(bytes[(offset + 8)..<min(bytes.count, offset + 8 + size)]) }
         offset += 8 + size + size % 2
@@ -42,7 +42,9 @@ func rtpDatagram(
 ) -> [UInt8] {
     var bytes: [UInt8] = [0x80, (marker ? 0x80 : 0) | payloadType]
     bytes += [UInt8(sequence >> 8), UInt8(sequence & 0xFF)]
-    bytes += [UInt8(timestamp >> 24), UInt8(timestamp >> 16 & 0xFF), UInt8(timestamp >> 8 & 0xFF), UInt8(timestamp & 0xFF)]
+    bytes += [
+        UInt8(timestamp >> 24), UInt8(timestamp >> 16 & 0xFF), UInt8(timestamp >> 8 & 0xFF), UInt8(timestamp & 0xFF),
+    ]
     bytes += [UInt8(ssrc >> 24), UInt8(ssrc >> 16 & 0xFF), UInt8(ssrc >> 8 & 0xFF), UInt8(ssrc & 0xFF)]
     return bytes + payload
 }
@@ -106,7 +108,8 @@ func ffmpegSendRTP(_ wav: String, codec: String, to port: Int) async throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [
-        "ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-i", wav, "-af", "aresample=8000,asetnsamples=n=160",
+        "ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-i", wav, "-af",
+        "aresample=8000,asetnsamples=n=160",
         "-ac", "1", "-acodec", codec, "-f", "rtp", "rtp://127.0.0.1:\(port)?pkt_size=172",
     ]
     let errors = Pipe()
@@ -145,8 +148,9 @@ func withRTPDaemon(
     _ configure: @escaping (inout ServerConfiguration) -> Void = { _ in },
     _ body: (DaemonControl, DaemonControl.Ports) async throws -> Void
 ) async throws {
-    try await withDaemon({ configuration in
-        configuration.rtp = [ListenRange(host: "127.0.0.1", ports: 0...0)]
-        configure(&configuration)
-    }, body)
+    try await withDaemon(
+        { configuration in
+            configuration.rtp = [ListenRange(host: "127.0.0.1", ports: 0...0)]
+            configure(&configuration)
+        }, body)
 }

@@ -1,11 +1,10 @@
 import AMDCore
+import AMDServer
 import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
-
-import AMDServer
 
 /// Starts a real daemon on loopback (port 0), runs `body`, then shuts it down gracefully.
 func withDaemon(
