@@ -21,7 +21,7 @@ struct ALSAIngressStreamTests {
         func dtmf(_ id: String, digit: String) {}
         func answer(_ id: String, decision: AnswerDecision, counters: CallCounters) {}
         func machineEnd(_ id: String, end: MachineEnd, counters: CallCounters) {}
-        func close(_ id: String, counters: CallCounters, reason: String) {
+        func close(_ id: String, counters: CallCounters, reason: CallEndReason) {
             state.withLock { $0.counters[id] = counters }
         }
     }
@@ -54,7 +54,9 @@ struct ALSAIngressStreamTests {
                 stream.process(period, sink: sink, metrics: metrics, deviceMetrics: deviceMetrics)
             }
         }
-        for call in stream.calls.compactMap({ $0 }) { sink.close(call.callID, counters: call.counters, reason: "test") }
+        for call in stream.calls.compactMap({ $0 }) {
+            sink.close(call.callID, counters: call.counters, reason: .shutdown)
+        }
 
         let beep = try #require(sink.beeps["ch1"]?.first)
         let lineOnsetMs = truthMs + Int(lostFrames) * 1000 / rate

@@ -24,7 +24,7 @@ struct CallHubTests {
         #expect(call.audioMs == 1400 && call.packets == 70 && call.packetsLost == 1)
         #expect(call.dtmf == "12")
         #expect(call.beep?.onsetMs == 1200 && call.beep?.frequencyHz == 1004)
-        hub.close(id, counters: CallCounters(audioMs: 3000, packets: 150, packetsLost: 1), reason: "idle")
+        hub.close(id, counters: CallCounters(audioMs: 3000, packets: 150, packetsLost: 1), reason: .idle)
         call = try #require(hub.call(id))
         #expect(call.state == .ended && call.endReason == "idle" && call.audioMs == 3000)
         let types = bus.events(after: 0).events.map(\.type)
@@ -111,14 +111,14 @@ struct CallHubTests {
         let first = try #require(hub.open(rtpDescriptor(ssrc: 1)))
         #expect(hub.open(rtpDescriptor(ssrc: 2)) != nil)
         #expect(hub.open(rtpDescriptor(ssrc: 3)) == nil)
-        hub.close(first, counters: CallCounters(), reason: "idle")
+        hub.close(first, counters: CallCounters(), reason: .idle)
         #expect(hub.open(rtpDescriptor(ssrc: 4)) != nil)
     }
 
     @Test func endedCallsAreForgottenAfterRetentionOrBeyondTheCount() throws {
         let (hub, _) = makeHub(.init(retention: .zero))
         let id = try #require(hub.open(rtpDescriptor()))
-        hub.close(id, counters: CallCounters(), reason: "idle")
+        hub.close(id, counters: CallCounters(), reason: .idle)
         hub.sweep()
         #expect(hub.call(id) == nil)
 
@@ -126,7 +126,7 @@ struct CallHubTests {
         var ids: [String] = []
         for ssrc in 0..<5 as Range<UInt32> {
             let id = try #require(bounded.open(rtpDescriptor(ssrc: ssrc)))
-            bounded.close(id, counters: CallCounters(), reason: "idle")
+            bounded.close(id, counters: CallCounters(), reason: .idle)
             ids.append(id)
         }
         #expect(bounded.calls().map(\.id) == Array(ids.suffix(3)))
@@ -200,7 +200,7 @@ struct CallHubTests {
         #expect(hub.registration("gone") == nil)
         let before = bus.lastSeq
         hub.beep(hubID, event: sampleBeep, counters: CallCounters())
-        hub.close(hubID, counters: CallCounters(), reason: "idle")
+        hub.close(hubID, counters: CallCounters(), reason: .idle)
         #expect(bus.lastSeq == before)
         #expect(hub.activeCount == 0)
         #expect(throws: CallHubError.notFound(id: "gone")) { try hub.delete("gone") }

@@ -39,7 +39,7 @@ struct EventBusTests {
     @Test func fullSubscriberDropsOldestWithoutBlockingThePublisher() async {
         let metrics = ServerMetrics()
         let bus = EventBus(metrics: metrics)
-        let subscription = bus.subscribe(channel: "udp", capacity: 2, isClient: false)
+        let subscription = bus.subscribe(channel: .udp, capacity: 2, isClient: false)
         for _ in 0..<10 { bus.publish(callID: "c", details: .callStarted(makeCall("c"))) }
         bus.unsubscribe(subscription)
         var seen: [UInt64] = []
@@ -69,11 +69,11 @@ struct EventBusTests {
 
     @Test func finishingClientStreamsEndsThemAndRefusesNewOnes() async {
         let bus = EventBus(metrics: ServerMetrics())
-        let client = bus.subscribe(channel: "websocket", capacity: 10, isClient: true)
-        let notifier = bus.subscribe(channel: "webhook", capacity: 10, isClient: false)
+        let client = bus.subscribe(channel: .websocket, capacity: 10, isClient: true)
+        let notifier = bus.subscribe(channel: .webhook, capacity: 10, isClient: false)
         bus.finishClientStreams()
         for await _ in client.events {}
-        let late = bus.subscribe(channel: "websocket", capacity: 10, isClient: true)
+        let late = bus.subscribe(channel: .websocket, capacity: 10, isClient: true)
         for await _ in late.events {}
         bus.publish(callID: "c", details: .callStarted(makeCall("c")))
         bus.unsubscribe(notifier)

@@ -53,11 +53,11 @@ struct RTPIngressIdleSweepTests {
         #expect(!sink.all.contains { if case .close = $0 { true } else { false } })
         // At 300 ms it has been idle for the whole timeout.
         channel.embeddedEventLoop.advanceTime(by: .milliseconds(75))
-        let closes = sink.all.compactMap { report -> (CallCounters, String)? in
+        let closes = sink.all.compactMap { report -> (CallCounters, CallEndReason)? in
             if case .close(let counters, let reason) = report { (counters, reason) } else { nil }
         }
         #expect(closes.count == 1)
-        #expect(closes.first?.1 == "idle")
+        #expect(closes.first?.1 == .idle)
         #expect(closes.first?.0 == CallCounters(audioMs: 200, packets: 10, packetsLost: 0))
         _ = try await channel.finish()
     }
@@ -77,7 +77,7 @@ struct RTPIngressIdleSweepTests {
             Issue.record("the call was not closed: \(sink.all)")
             return
         }
-        #expect(reason == "shutdown")
+        #expect(reason == .shutdown)
         #expect(counters.packets == 20)
     }
 }

@@ -43,7 +43,7 @@ struct UDPNotifierTests {
             try await eventually("the UDP notifier to subscribe") { control.bus.subscriberCount > 0 }
             let id = try #require(control.hub.open(rtpDescriptor()))
             control.hub.beep(id, event: sampleBeep, counters: CallCounters(audioMs: 1400))
-            control.hub.close(id, counters: CallCounters(audioMs: 2000), reason: "idle")
+            control.hub.close(id, counters: CallCounters(audioMs: 2000), reason: .idle)
             for receiver in [first, second] {
                 try await eventually("three datagrams") { receiver.received.withLock { $0.count } == 3 }
                 let objects = receiver.received.withLock { $0 }.compactMap {
@@ -67,7 +67,7 @@ struct UDPNotifierTests {
             try await eventually("the UDP notifier to subscribe") { control.bus.subscriberCount > 0 }
             let id = try #require(control.hub.open(rtpDescriptor()))
             control.hub.beep(id, event: sampleBeep, counters: CallCounters(audioMs: 1400))
-            control.hub.close(id, counters: CallCounters(audioMs: 2000), reason: "idle")
+            control.hub.close(id, counters: CallCounters(audioMs: 2000), reason: .idle)
             try await eventually("three datagrams") { receiver.received.withLock { $0.count } == 3 }
             try await eventually("three drops counted") {
                 metricValue(try await fetchMetrics(port: ports.http), #"amd_events_dropped_total{channel="udp"}"#) == 3

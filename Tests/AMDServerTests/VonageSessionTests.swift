@@ -106,11 +106,11 @@ struct VonageSessionTests {
         // Frames of other sizes are fine as long as they hold whole samples: 10 ms here.
         try binary(&session, [UInt8](repeating: 0, count: 160))
         #expect(session.counters == CallCounters(audioMs: 1210, packets: 61))
-        session.end(reason: "closed")
-        session.end(reason: "again")
+        session.end(reason: .closed)
+        session.end(reason: .shutdown)
         let updates = sink.all.compactMap { if case .update(let c) = $0 { c.audioMs } else { nil } }
         #expect(updates == [500, 1000])
-        #expect(sink.all.last == .close(CallCounters(audioMs: 1210, packets: 61), "closed"))
+        #expect(sink.all.last == .close(CallCounters(audioMs: 1210, packets: 61), .closed))
     }
 
     @Test func dtmfDigitsAreKeptOtherTextIgnored() throws {

@@ -41,7 +41,7 @@ struct WebSocketEventsTests {
                 try await eventually("the websocket to subscribe") { control.bus.subscriberCount > 0 }
                 let id = try #require(control.hub.open(rtpDescriptor()))
                 control.hub.beep(id, event: sampleBeep, counters: CallCounters(audioMs: 1400))
-                control.hub.close(id, counters: CallCounters(audioMs: 2000), reason: "idle")
+                control.hub.close(id, counters: CallCounters(audioMs: 2000), reason: .idle)
                 try await group.waitForAll()
             }
             let types = received.all.compactMap {

@@ -14,18 +14,21 @@ package struct Call: Sendable, Hashable, Codable {
         case ended
     }
 
-    /// The first beep found on a call.
+    /// The first beep found on a call: the detector's event and when the daemon learned of it.
     package struct Beep: Sendable, Hashable, Codable {
-        /// Estimated start of the beep, in stream milliseconds.
-        package var onsetMs: Int64
-        /// Stream time at which the detector reported it, in milliseconds.
-        package var detectedMs: Int64
-        /// Dominant frequency of the beep, in Hz.
-        package var frequencyHz: Double
-        /// Detector confidence, 0...1.
-        package var confidence: Double
+        /// The beep as the detector reported it (stream times in milliseconds, frequency in Hz, confidence 0...1).
+        package var event: BeepEvent
         /// Wall-clock time at which the daemon learned of the beep.
         package var detectedAt: Date
+
+        /// Estimated start of the beep, in stream milliseconds.
+        package var onsetMs: Int64 { event.onsetMs }
+        /// Stream time at which the detector reported it, in milliseconds.
+        package var detectedMs: Int64 { event.detectedMs }
+        /// Dominant frequency of the beep, in Hz.
+        package var frequencyHz: Double { event.frequencyHz }
+        /// Detector confidence, 0...1.
+        package var confidence: Double { event.confidence }
 
         enum CodingKeys: String, CodingKey {
             case onsetMs = "onset_ms"
@@ -35,22 +38,20 @@ package struct Call: Sendable, Hashable, Codable {
             case detectedAt = "detected_at"
         }
 
-        /// Creates a beep record.
-        package init(onsetMs: Int64, detectedMs: Int64, frequencyHz: Double, confidence: Double, detectedAt: Date) {
-            self.onsetMs = onsetMs
-            self.detectedMs = detectedMs
-            self.frequencyHz = frequencyHz
-            self.confidence = confidence
+        /// Creates the record of `event`, learned of at `detectedAt`.
+        package init(_ event: BeepEvent, detectedAt: Date) {
+            self.event = event
             self.detectedAt = detectedAt
         }
 
         /// Decodes a beep, reading `detected_at` as RFC 3339.
         package init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            onsetMs = try c.decode(Int64.self, forKey: .onsetMs)
-            detectedMs = try c.decode(Int64.self, forKey: .detectedMs)
-            frequencyHz = try c.decode(Double.self, forKey: .frequencyHz)
-            confidence = try c.decode(Double.self, forKey: .confidence)
+            event = BeepEvent(
+                onsetMs: try c.decode(Int64.self, forKey: .onsetMs),
+                detectedMs: try c.decode(Int64.self, forKey: .detectedMs),
+                frequencyHz: try c.decode(Double.self, forKey: .frequencyHz),
+                confidence: try c.decode(Double.self, forKey: .confidence))
             detectedAt = try RFC3339.decode(c, .detectedAt)
         }
 

@@ -145,9 +145,7 @@ package final class CallHub: CallSink {
             guard var record = state.records[id] else { return nil }
             record.call.apply(counters, now: now)
             if record.call.beep == nil {
-                record.call.beep = Call.Beep(
-                    onsetMs: event.onsetMs, detectedMs: event.detectedMs, frequencyHz: event.frequencyHz,
-                    confidence: event.confidence, detectedAt: now)
+                record.call.beep = Call.Beep(event, detectedAt: now)
             }
             state.records[id] = record
             return record.hidden ? nil : record.call
@@ -209,13 +207,13 @@ package final class CallHub: CallSink {
     }
 
     /// Ends a call and publishes `call_ended`; the record stays visible for the retention period.
-    package func close(_ id: String, counters: CallCounters, reason: String) {
+    package func close(_ id: String, counters: CallCounters, reason: CallEndReason) {
         let now = Date()
         let call: Call? = state.withLock { state in
             guard var record = state.records[id], record.call.state == .active else { return nil }
             record.call.apply(counters, now: now)
             record.call.state = .ended
-            record.call.endReason = reason
+            record.call.endReason = reason.label
             state.activeCount -= 1
             metrics.activeCallsByIngress[record.call.ingress]?.decrement()
             if record.hidden {

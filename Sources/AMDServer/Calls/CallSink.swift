@@ -80,7 +80,7 @@ package protocol CallSink: Sendable {
     /// Reports a DTMF digit seen on a call (RTP telephone-event or a websocket DTMF message).
     func dtmf(_ id: String, digit: String)
     /// Ends a call: the media stopped (idle timeout, websocket closed, device stopped).
-    func close(_ id: String, counters: CallCounters, reason: String)
+    func close(_ id: String, counters: CallCounters, reason: CallEndReason)
     /// The no-beep timeout the registration that named call `id` asked for, in ms; nil for the default. An ingress
     /// asks once, when the call opens, and sets it on the call's detector.
     func noBeepTimeoutMs(forCall id: String) -> Int?

@@ -15,7 +15,7 @@ package enum NotifierLoop {
     ///   - endpoint: names the receiver in logs.
     ///   - deliver: sends one event; returns when done with it (delivered or given up).
     package static func run(
-        bus: EventBus, channel: String, capacity: Int, drainDeadline: Duration, logger: Logger, endpoint: String,
+        bus: EventBus, channel: EventChannel, capacity: Int, drainDeadline: Duration, logger: Logger, endpoint: String,
         deliver: @escaping @Sendable (Event) async -> Void
     ) async {
         let subscription = bus.subscribe(channel: channel, capacity: capacity, isClient: false)

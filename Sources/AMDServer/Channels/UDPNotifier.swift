@@ -41,15 +41,15 @@ package struct UDPNotifier: Service {
         logger.info("UDP notifications on", metadata: ["targets": "\(targets.map(\.description))"])
         let targetSockets = sinks
         await NotifierLoop.run(
-            bus: bus, channel: "udp", capacity: capacity, drainDeadline: drainDeadline, logger: logger,
+            bus: bus, channel: .udp, capacity: capacity, drainDeadline: drainDeadline, logger: logger,
             endpoint: "udp"
         ) { [metrics, logger] event in
             for sink in targetSockets {
                 do {
                     try await sink.send(event.json)
-                    metrics.eventSent(channel: "udp")
+                    metrics.eventSent(channel: .udp)
                 } catch {
-                    metrics.eventDropped(channel: "udp")
+                    metrics.eventDropped(channel: .udp)
                     logger.debug(
                         "UDP notification not sent", metadata: ["target": "\(sink.address)", "error": "\(error)"])
                 }

@@ -53,6 +53,6 @@ private final class UDPSendErrorCounter: ChannelInboundHandler, Sendable {
     init(metrics: ServerMetrics) { self.metrics = metrics }
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        metrics.eventDropped(channel: "udp")
+        metrics.eventDropped(channel: .udp)
     }
 }

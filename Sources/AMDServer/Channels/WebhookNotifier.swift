@@ -64,7 +64,7 @@ package struct WebhookNotifier: Service {
     /// Delivers events until shutdown.
     package func run() async {
         await NotifierLoop.run(
-            bus: bus, channel: "webhook", capacity: policy.queueCapacity, drainDeadline: policy.drainDeadline,
+            bus: bus, channel: .webhook, capacity: policy.queueCapacity, drainDeadline: policy.drainDeadline,
             logger: logger, endpoint: url
         ) { event in
             await deliver(event)
@@ -78,17 +78,17 @@ package struct WebhookNotifier: Service {
             let outcome = await post(event)
             switch outcome {
             case .delivered:
-                metrics.eventSent(channel: "webhook")
+                metrics.eventSent(channel: .webhook)
                 return
             case .rejected(let status):
-                metrics.eventDropped(channel: "webhook")
+                metrics.eventDropped(channel: .webhook)
                 logger.warning(
                     "webhook rejected event",
                     metadata: ["url": "\(url)", "seq": "\(event.seq)", "status": "\(status)"])
                 return
             case .retry(let reason):
                 guard attempt < policy.maxAttempts, !Task.isCancelled else {
-                    metrics.eventDropped(channel: "webhook")
+                    metrics.eventDropped(channel: .webhook)
                     logger.warning(
                         "webhook failed, event dropped",
                         metadata: [
@@ -103,7 +103,7 @@ package struct WebhookNotifier: Service {
                 do {
                     try await Task.sleep(for: backoff)
                 } catch {
-                    metrics.eventDropped(channel: "webhook")
+                    metrics.eventDropped(channel: .webhook)
                     return
                 }
                 backoff = min(backoff * 2, policy.maxBackoff)

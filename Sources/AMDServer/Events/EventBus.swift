@@ -32,7 +32,7 @@ package final class EventBus: Sendable {
 
     fileprivate struct Subscriber {
         var continuation: AsyncStream<Event>.Continuation
-        var channel: String
+        var channel: EventChannel
         var isClient: Bool
         var countsDrops: Bool
     }
@@ -83,13 +83,15 @@ package final class EventBus: Sendable {
 
     /// Subscribes to events published from now on.
     /// - Parameters:
-    ///   - channel: metrics label of the subscriber (`"websocket"`, `"udp"`, `"webhook"`, `"longpoll"`).
+    ///   - channel: the way the subscriber delivers events; its drops are counted under that label.
     ///   - capacity: events buffered before the oldest is dropped (and counted on `channel`).
     ///   - isClient: a client connection (websocket, long-poll) that ``finishClientStreams()`` ends at shutdown;
     ///     notifiers pass `false` and end their own stream when they have drained it.
     ///   - countsDrops: whether an event dropped from the buffer is lost to the subscriber and counted; a long-poll's
     ///     wake-up subscription passes `false`, since it reads its events from the history, not from the buffer.
-    package func subscribe(channel: String, capacity: Int, isClient: Bool, countsDrops: Bool = true) -> Subscription {
+    package func subscribe(
+        channel: EventChannel, capacity: Int, isClient: Bool, countsDrops: Bool = true
+    ) -> Subscription {
         let (stream, continuation) = AsyncStream.makeStream(
             of: Event.self, bufferingPolicy: .bufferingNewest(max(1, capacity)))
         let id: UInt64? = state.withLock { state in
@@ -158,7 +160,7 @@ package final class EventBus: Sendable {
     /// passes, the task is cancelled or the bus shuts client streams.
     package func waitForEvents(after: UInt64, timeout: Duration, limit: Int = 1000) async -> Page {
         // Subscribe before looking, so an event published in between wakes us.
-        let subscription = subscribe(channel: "longpoll", capacity: 1, isClient: true, countsDrops: false)
+        let subscription = subscribe(channel: .longpoll, capacity: 1, isClient: true, countsDrops: false)
         defer { unsubscribe(subscription) }
         let page = events(after: after, limit: limit)
         guard page.events.isEmpty, timeout > .zero else { return page }

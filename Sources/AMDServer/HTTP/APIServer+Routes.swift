@@ -94,10 +94,10 @@ extension APIServer {
             json += #"],"next":\#(page.next),"truncated":\#(page.truncated),"oldest":"#
             json += page.oldest.map { String($0) } ?? "null"
             json += "}"
-            if !page.events.isEmpty { metrics.eventSent(channel: "longpoll", count: page.events.count) }
+            if !page.events.isEmpty { metrics.eventSent(channel: .longpoll, count: page.events.count) }
             // A client that had read up to `after` lost the events forgotten since; `after=0` has read nothing yet.
             if after > 0, page.truncated, let oldest = page.oldest {
-                metrics.eventDropped(channel: "longpoll", count: Int(oldest - after - 1))
+                metrics.eventDropped(channel: .longpoll, count: Int(oldest - after - 1))
             }
             return JSONResponse.raw(json)
         }

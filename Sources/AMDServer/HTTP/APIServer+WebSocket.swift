@@ -8,7 +8,7 @@ extension APIServer {
     func addWebSocketRoutes() {
         webSocketRouter.ws("/v1/events/ws") { [bus, metrics] inbound, outbound, context in
             context.requestContext.releaseWebSocketReference()
-            let subscription = bus.subscribe(channel: "websocket", capacity: 1000, isClient: true)
+            let subscription = bus.subscribe(channel: .websocket, capacity: 1000, isClient: true)
             context.logger.debug("event stream opened")
             await withTaskGroup(of: Void.self) { group in
                 // Reading is needed to see the client's close; the stream carries nothing else for us.
@@ -19,9 +19,9 @@ extension APIServer {
                     for await event in subscription.events {
                         do {
                             try await outbound.write(.text(event.json))
-                            metrics.eventSent(channel: "websocket")
+                            metrics.eventSent(channel: .websocket)
                         } catch {
-                            metrics.eventDropped(channel: "websocket")
+                            metrics.eventDropped(channel: .websocket)
                             return
                         }
                     }

@@ -29,7 +29,7 @@ package enum ALSACaptureError: Error, Sendable, Hashable, CustomStringConvertibl
     }
 
     /// The call's `end_reason` when the error ends a call: `"device_error"`.
-    package var endReason: String { "device_error" }
+    package var endReason: CallEndReason { .deviceError }
 
     /// A message naming the device and libasound's reason.
     package var description: String {

@@ -223,7 +223,7 @@ package struct ALSAIngress: Service {
         }
         for var call in stream.calls.compactMap({ $0 }) {
             call.finish(sink: sink)
-            sink.close(call.callID, counters: call.counters, reason: failure?.endReason ?? "shutdown")
+            sink.close(call.callID, counters: call.counters, reason: failure?.endReason ?? .shutdown)
         }
     }
 }

@@ -87,7 +87,7 @@ final class RTPIngressHandler: ChannelInboundHandler {
         sweepTask = nil
         let all = streams
         streams.removeAll()
-        for (_, stream) in all { end(stream, reason: "shutdown") }
+        for (_, stream) in all { end(stream, reason: .shutdown) }
         context.fireChannelInactive()
     }
 
@@ -117,12 +117,12 @@ final class RTPIngressHandler: ChannelInboundHandler {
         for (key, stream) in streams where now - stream.lastPacketAt >= limit { idle.append(key) }
         for key in idle {
             guard let stream = streams.removeValue(forKey: key) else { continue }
-            end(stream, reason: "idle")
+            end(stream, reason: .idle)
         }
     }
 
     /// Flushes a stream's jitter buffer into its detector, then closes its call.
-    private func end(_ stream: RTPIngressStream, reason: String) {
+    private func end(_ stream: RTPIngressStream, reason: CallEndReason) {
         stream.reassembler.flush { event in play(event, on: stream) }
         stream.packetsLost = Int64(stream.reassembler.counters.lost)
         let (callID, counters) = (stream.callID, stream.counters)

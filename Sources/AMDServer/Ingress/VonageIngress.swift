@@ -140,9 +140,9 @@ package struct VonageIngress: Sendable {
                 ])
             try? await outbound.close(
                 WebSocketErrorCode(codeNumber: Int(failure.closeCode)), reason: failure.description)
-            ended.end(reason: failure.label)
+            ended.end(reason: .refused(label: failure.label))
         } else {
-            ended.end(reason: Task.isShuttingDownGracefully ? "shutdown" : "closed")
+            ended.end(reason: Task.isShuttingDownGracefully ? .shutdown : .closed)
         }
         logger.debug(
             "Vonage websocket ended",

@@ -99,8 +99,8 @@ package struct VonageSession: Sendable {
     }
 
     /// Ends the call, if one is open, with its final counters; later calls do nothing.
-    /// - Parameter reason: the call's `end_reason` (`"closed"`, `"idle"`, `"shutdown"`, an error's label).
-    package mutating func end(reason: String) {
+    /// - Parameter reason: why the call ended (its `end_reason`).
+    package mutating func end(reason: CallEndReason) {
         guard !isEnded else { return }
         isEnded = true
         let sink = sink

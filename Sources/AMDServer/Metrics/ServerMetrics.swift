@@ -93,9 +93,9 @@ package final class ServerMetrics: Sendable {
     /// Delay from an event's publication to its delivery on each push channel, in seconds
     /// (`amd_event_delay_seconds{channel}`, a histogram), and the events still queued behind it
     /// (`amd_notify_queue_depth{channel}`).
-    private let delivery: Mutex<[String: (delay: CoreMetrics.Timer, depth: CoreMetrics.Gauge)]>
+    private let delivery: Mutex<[EventChannel: (delay: CoreMetrics.Timer, depth: CoreMetrics.Gauge)]>
     private let dropped: [DropReason: CoreMetrics.Counter]
-    private let channels: Mutex<[String: (sent: CoreMetrics.Counter, dropped: CoreMetrics.Counter)]>
+    private let channels: Mutex<[EventChannel: (sent: CoreMetrics.Counter, dropped: CoreMetrics.Counter)]>
 
     /// Creates the metrics on a new registry.
     package init() {
@@ -137,7 +137,7 @@ package final class ServerMetrics: Sendable {
         activeCallsByIngress = byIngress
         delivery = Mutex([:])
         channels = Mutex([:])
-        for channel in ["longpoll", "websocket", "udp", "webhook"] { _ = self.channelCounters(channel) }
+        for channel in EventChannel.allCases { _ = self.channelCounters(channel) }
     }
 
     /// The counter of datagrams dropped for `reason`.
@@ -150,25 +150,27 @@ package final class ServerMetrics: Sendable {
     }
 
     /// Counts one event delivered on `channel` (`"udp"`, `"webhook"`, `"websocket"`, `"longpoll"`).
-    package func eventSent(channel: String) { channelCounters(channel).sent.increment() }
+    package func eventSent(channel: EventChannel) { channelCounters(channel).sent.increment() }
 
     /// Counts `count` events delivered at once on `channel` (a long-poll reply carries a page of them).
-    package func eventSent(channel: String, count: Int) { channelCounters(channel).sent.increment(by: count) }
+    package func eventSent(channel: EventChannel, count: Int) { channelCounters(channel).sent.increment(by: count) }
 
     /// Counts one event a channel dropped (queue full, retries exhausted).
-    package func eventDropped(channel: String) { channelCounters(channel).dropped.increment() }
+    package func eventDropped(channel: EventChannel) { channelCounters(channel).dropped.increment() }
 
     /// Counts `count` events a channel lost at once (a long-poll client fell behind the bounded history).
-    package func eventDropped(channel: String, count: Int) { channelCounters(channel).dropped.increment(by: count) }
+    package func eventDropped(channel: EventChannel, count: Int) {
+        channelCounters(channel).dropped.increment(by: count)
+    }
 
-    private func channelCounters(_ channel: String) -> (sent: CoreMetrics.Counter, dropped: CoreMetrics.Counter) {
+    private func channelCounters(_ channel: EventChannel) -> (sent: CoreMetrics.Counter, dropped: CoreMetrics.Counter) {
         channels.withLock { channels in
             if let counters = channels[channel] { return counters }
             let counters = (
                 sent: CoreMetrics.Counter(
-                    label: "amd_events_sent_total", dimensions: [("channel", channel)], factory: factory),
+                    label: "amd_events_sent_total", dimensions: [("channel", channel.rawValue)], factory: factory),
                 dropped: CoreMetrics.Counter(
-                    label: "amd_events_dropped_total", dimensions: [("channel", channel)],
+                    label: "amd_events_dropped_total", dimensions: [("channel", channel.rawValue)],
                     factory: factory)
             )
             channels[channel] = counters
@@ -178,10 +180,10 @@ package final class ServerMetrics: Sendable {
 
     /// Records one event delivered (or given up) on push channel `channel`: `delaySeconds` since it was published,
     /// and `backlog` events still queued behind it.
-    package func notified(channel: String, delaySeconds: Double, backlog: UInt64) {
+    package func notified(channel: EventChannel, delaySeconds: Double, backlog: UInt64) {
         let metrics = delivery.withLock { delivery in
             if let metrics = delivery[channel] { return metrics }
-            let dimensions = [("channel", channel)]
+            let dimensions = [("channel", channel.rawValue)]
             let metrics = (
                 delay: CoreMetrics.Timer(label: "amd_event_delay_seconds", dimensions: dimensions, factory: factory),
                 depth: CoreMetrics.Gauge(label: "amd_notify_queue_depth", dimensions: dimensions, factory: factory)

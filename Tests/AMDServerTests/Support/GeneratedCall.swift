@@ -138,7 +138,7 @@ final class RecordingSink: CallSink {
         case dtmf(String)
         case answer(AnswerDecision)
         case machineEnd(MachineEnd)
-        case close(CallCounters, String)
+        case close(CallCounters, CallEndReason)
     }
 
     private let reports = Mutex<[Report]>([])
@@ -165,7 +165,7 @@ final class RecordingSink: CallSink {
     func machineEnd(_ id: String, end: MachineEnd, counters: CallCounters) {
         reports.withLock { $0.append(.machineEnd(end)) }
     }
-    func close(_ id: String, counters: CallCounters, reason: String) {
+    func close(_ id: String, counters: CallCounters, reason: CallEndReason) {
         reports.withLock { $0.append(.close(counters, reason)) }
     }
 }
