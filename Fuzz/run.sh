@@ -63,9 +63,9 @@ server_sources() {
     case $1 in
         VonageFuzz) echo Sources/AMDServer/Ingress/{VonageHeader,VonageSession,VonageSessionError,PCMCallStream}.swift \
             Sources/AMDServer/Ingress/CallCounters+ReportInterval.swift \
-            Sources/AMDServer/Calls/CallSink.swift Sources/AMDServer/Config/JSONValue.swift ;;
+            Sources/AMDServer/Calls/{CallSink,CallEndReason}.swift Sources/AMDServer/Config/JSONValue.swift ;;
         RegistrationFuzz) echo Sources/AMDServer/Calls/{CallRegistration,CallRegistration+Request,CallRegistration+Source}.swift \
-            Sources/AMDServer/Calls/{CallHubError,CallSink,KeyedDecodingContainer+Null}.swift \
+            Sources/AMDServer/Calls/{CallHubError,CallSink,CallEndReason,KeyedDecodingContainer+Null}.swift \
             Sources/AMDServer/Config/HostPort.swift Sources/AMDServer/HTTP/DecodingError+Message.swift ;;
         HTTPHeadFuzz) echo Sources/AMDServer/HTTP/{HTTPHeadValidator,HTTPHeadRejection,RequestPath}.swift ;;
     esac

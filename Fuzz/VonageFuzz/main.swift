@@ -17,8 +17,10 @@ final class CountingSink: CallSink {
     }
     func update(_ id: String, counters: CallCounters) {}
     func beep(_ id: String, event: BeepEvent, counters: CallCounters) {}
+    func answer(_ id: String, decision: AnswerDecision, counters: CallCounters) {}
+    func machineEnd(_ id: String, end: MachineEnd, counters: CallCounters) {}
     func dtmf(_ id: String, digit: String) { precondition(digit.count == 1) }
-    func close(_ id: String, counters: CallCounters, reason: String) {}
+    func close(_ id: String, counters: CallCounters, reason: CallEndReason) {}
 }
 
 let sink = CountingSink()
@@ -44,6 +46,6 @@ public func vonageFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             precondition(error.closeCode > 1000, "every refusal closes with a code")
         }
     }
-    session.end(reason: "closed")
+    session.end(reason: .closed)
     return 0
 }

@@ -248,7 +248,7 @@ struct VonageIngressTests {
     @Test func idleConnectionIsClosedAndItsCallEnded() async throws {
         // Long enough that a loaded machine reads the header before the connection counts as idle: the idle
         // clock starts with the connection, and a header read late would leave no call to end.
-        try await withDaemon({ $0.wsIdleTimeout = .seconds(2) }) { control, ports in
+        try await withDaemon({ $0.wsIdleTimeout = .seconds(5) }) { control, ports in
             let close = try await Self.session(
                 port: ports.http, [.text(vonageHeader(rate: 8000, headers: ["uuid": "quiet"]))], awaitServerClose: true
             ) {
