@@ -45,10 +45,8 @@ package struct Event: Sendable, Hashable {
         switch details {
         case .callStarted(let call):
             wire.ingress = call.ingress.rawValue
-            wire.source = call.source
-            wire.ssrc = call.ssrc
             wire.codec = call.codec
-            wire.metadata = call.metadata
+            wire.identify(call)
         case .beep(let beep, let call):
             wire.onsetMs = beep.onsetMs
             wire.detectedMs = beep.detectedMs
@@ -56,23 +54,17 @@ package struct Event: Sendable, Hashable {
             wire.confidence = beep.confidence
             wire.beepDetected = true
             wire.uuids = [callID]
-            wire.source = call.source
-            wire.ssrc = call.ssrc
-            wire.metadata = call.metadata
+            wire.identify(call)
         case .answer(let decision, let call):
             wire.answeredBy = decision.answeredBy.rawValue
             wire.decidedMs = decision.decidedMs
             wire.confidence = decision.confidence
             wire.cause = decision.cause.rawValue
-            wire.source = call.source
-            wire.ssrc = call.ssrc
-            wire.metadata = call.metadata
+            wire.identify(call)
         case .machineEnd(let end, let call):
             wire.outcome = end.outcome.rawValue
             wire.ms = end.ms
-            wire.source = call.source
-            wire.ssrc = call.ssrc
-            wire.metadata = call.metadata
+            wire.identify(call)
         case .callEnded(let call):
             wire.reason = call.endReason
             wire.audioMs = call.audioMs
@@ -147,6 +139,13 @@ private struct WireEvent: Encodable {
         self.type = type
         self.callID = callID
         self.at = at
+    }
+
+    /// Names the call the way the controller matches it: where its media comes from, its SSRC and its metadata.
+    mutating func identify(_ call: Call) {
+        source = call.source
+        ssrc = call.ssrc
+        metadata = call.metadata
     }
 
     enum CodingKeys: String, CodingKey {
