@@ -30,9 +30,6 @@ struct AnswerEventsTests {
         }
     }
 
-    /// RTP packets sent at once before a short pause (20 ms each: 0.5 s of audio).
-    static let burstPackets = 25
-
     static let calls: [Expectation] = [
         Expectation(name: "human-hello", answeredBy: .human, cause: .shortGreetingThenSilence),
         Expectation(name: "human-talks-on", answeredBy: .human, cause: .shortGreetingThenSilence),
@@ -83,15 +80,15 @@ struct AnswerEventsTests {
         let (receiver, channel) = try await UDPReceiver.start()
         defer { channel.close(promise: nil) }
         let target = HostPort(host: "127.0.0.1", port: channel.localAddress?.port ?? 0)
-        // The idle timeout ends the call once ffmpeg is done; 5 s keeps a loaded machine's stalls from splitting it.
+        // The idle timeout ends the call once ffmpeg is done; 10 s keeps a loaded machine's stalls from splitting it.
         try await withRTPDaemon({
-            $0.idleTimeout = .seconds(5)
+            $0.idleTimeout = .seconds(10)
             $0.notifyUDP = [target]
         }) { control, ports in
             try await eventually("the UDP notifier to subscribe") { control.bus.subscriberCount > 0 }
             try await ffmpegSendRTP(call.path, codec: "pcm_mulaw", to: ports.rtp[0])
             var found: [String: Any] = [:]
-            try await eventually(timeout: .seconds(30), "the call to end") {
+            try await eventually(timeout: .seconds(60), "the call to end") {
                 guard
                     let ended = try await fetchCalls(port: ports.http).first(where: {
                         $0["state"] as? String == "ended"
@@ -140,7 +137,7 @@ struct AnswerEventsTests {
         let (_, fiveSeconds) = try Self.direct(machine)
         let defaultEnd = try #require(fiveSeconds)
         let ssrc: UInt32 = 0xA115_0001
-        try await withRTPDaemon({ $0.idleTimeout = .seconds(5) }) { _, ports in
+        try await withRTPDaemon({ $0.idleTimeout = .seconds(10) }) { _, ports in
             let registered = try await request(
                 .POST, port: ports.http, "/v1/calls",
                 body: #"{"id":"short-wait","match":{"ssrc":\#(ssrc)},"no_beep_timeout":1.5}"#)
@@ -148,13 +145,8 @@ struct AnswerEventsTests {
             let sender = try await UDPSender.start()
             defer { Task { await sender.close() } }
             let packets = rtpPackets(muLaw: try muLawSamples(ofWAV: machine.path), ssrc: ssrc)
-            // In bursts, paced, so the loopback socket's buffer never overflows.
-            for start in stride(from: 0, to: packets.count, by: Self.burstPackets) {
-                try await sender.send(
-                    Array(packets[start..<min(packets.count, start + Self.burstPackets)]), to: ports.rtp[0])
-                try await Task.sleep(for: .milliseconds(2))
-            }
-            try await eventually(timeout: .seconds(30), "the call to end") {
+            try await sender.sendPaced(packets, to: ports.rtp[0])
+            try await eventually(timeout: .seconds(60), "the call to end") {
                 try await VonageIngressTests.call("short-wait", port: ports.http)?["state"] as? String == "ended"
             }
             let json = try #require(try await VonageIngressTests.call("short-wait", port: ports.http))

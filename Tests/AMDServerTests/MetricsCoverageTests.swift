@@ -101,28 +101,22 @@ struct MetricsCoverageTests {
         let cut = Int(decision.decidedMs + 500) * 8
         let machineSamples = Array(try muLawSamples(ofWAV: machine.path).prefix(cut))
         let silence = [UInt8](repeating: 0xFF, count: 160 * 10)
-        try await withRTPDaemon({ $0.idleTimeout = .seconds(3) }) { _, ports in
-            // One call at a time, each from its own port, each waiting for the last to end.
+        // Idle ends each call; 15 s so a starved test run's pause between bursts cannot split one into two.
+        try await withRTPDaemon({ $0.idleTimeout = .seconds(15) }) { _, ports in
+            // Three calls side by side, each from its own port, then one wait for all three to go idle.
+            var senders: [UDPSender] = []
+            defer { for sender in senders { Task { await sender.close() } } }
             for (index, samples) in [hello, silence, machineSamples].enumerated() {
                 let sender = try await UDPSender.start()
-                defer { Task { await sender.close() } }
-                let packets = rtpPackets(muLaw: samples, ssrc: UInt32(index + 1))
-                // In paced bursts, so the loopback socket's buffer never overflows.
-                for start in stride(from: 0, to: packets.count, by: AnswerEventsTests.burstPackets) {
-                    let end = min(packets.count, start + AnswerEventsTests.burstPackets)
-                    try await sender.send(Array(packets[start..<end]), to: ports.rtp[0])
-                    try await Task.sleep(for: .milliseconds(2))
-                }
-                do {
-                    try await eventually(timeout: .seconds(30), "call \(index + 1) to end") {
-                        let calls = try await fetchCalls(port: ports.http)
-                        return calls.count == index + 1 && calls.allSatisfy { $0["state"] as? String == "ended" }
-                    }
-                } catch {
-                    Issue.record("calls: \(try await fetchCalls(port: ports.http))")
-                    throw error
-                }
+                senders.append(sender)
+                try await sender.sendPaced(rtpPackets(muLaw: samples, ssrc: UInt32(index + 1)), to: ports.rtp[0])
             }
+            try await eventually(timeout: .seconds(90), "the three calls to end") {
+                let calls = try await fetchCalls(port: ports.http)
+                return calls.count >= 3 && calls.allSatisfy { $0["state"] as? String == "ended" }
+            }
+            let calls = try await fetchCalls(port: ports.http)
+            try #require(calls.count == 3, "one call each, none split: \(calls)")
             let metrics = try await fetchMetrics(port: ports.http)
             #expect(metricValue(metrics, #"amd_answers_total{answered_by="human"}"#) == 1)
             // Nobody spoke in 200 ms of silence: undecided when the stream ended.

@@ -65,9 +65,9 @@ struct RTPIngressHandlerTests {
             if random.next() % 15 == 0, let last = order.last { order.append(last) }
         }
         #expect(lost >= 3 && order.count > packets.count - lost)
-        // The idle timeout ends the call after the last burst; 5 s keeps a loaded machine's pauses between
+        // The idle timeout ends the call after the last burst; 10 s keeps a loaded machine's pauses between
         // bursts from ending it early (the whole suite on 2 busy cores stalls the sender for seconds).
-        try await withRTPDaemon({ $0.idleTimeout = .seconds(5) }) { _, ports in
+        try await withRTPDaemon({ $0.idleTimeout = .seconds(10) }) { _, ports in
             let sender = try await UDPSender.start()
             defer { Task { await sender.close() } }
             var sent = 0

@@ -87,6 +87,15 @@ struct UDPSender {
         try await channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: ByteBuffer(bytes: last))).get()
     }
 
+    /// Sends `datagrams` to `port` in bursts of `burst`, yielding 2 ms between bursts so the loopback socket's
+    /// receive buffer never overflows (pacing, not synchronisation: the daemon's clock is the RTP timestamps).
+    func sendPaced(_ datagrams: [[UInt8]], to port: Int, burst: Int = 25) async throws {
+        for start in stride(from: 0, to: datagrams.count, by: burst) {
+            try await send(Array(datagrams[start..<min(datagrams.count, start + burst)]), to: port)
+            try await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
     func close() async { try? await channel.close() }
 }
 
