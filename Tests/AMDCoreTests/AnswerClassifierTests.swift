@@ -8,6 +8,8 @@ struct AnswerClassifierTests {
     /// The line's noise and a voice on it, in dB.
     static let noiseDb = -50.0
     static let speechDb = -20.0
+    /// A greeting longer than `long_greeting_ms` (6 s), in ms.
+    static let greetingMs: Int64 = 6500
 
     /// Feeds 10 ms frames to a classifier and collects what it reports.
     struct Feeder {
@@ -21,14 +23,26 @@ struct AnswerClassifierTests {
         }
 
         /// Feeds `ms` of frames of `sound`: quiet at the line's noise level, the rest 30 dB above it unless
-        /// `levelDb` says otherwise.
+        /// `levelDb` says otherwise. A voice at the default level dips to the noise for 20 ms in every 100 ms, as
+        /// speech does between syllables (a steady level would soon count as the line's noise); a feed of whole
+        /// tenths of a second starts and ends voiced.
         mutating func feed(_ sound: AnswerFrame.Sound, ms: Int64, levelDb: Double? = nil) {
             let level = levelDb ?? (sound == .quiet ? AnswerClassifierTests.noiseDb : AnswerClassifierTests.speechDb)
-            for _ in 0..<(ms / AnswerClassifierTests.frameMs) {
+            let syllabic = sound == .voice && levelDb == nil
+            for index in 0..<(ms / AnswerClassifierTests.frameMs) {
                 nowMs += AnswerClassifierTests.frameMs
-                take(classifier.observe(AnswerFrame(sound: sound, levelDb: level), atMs: nowMs))
+                let dip = syllabic && Self.dipFrames.contains(index % Self.syllableFrames)
+                let frame =
+                    dip
+                    ? AnswerFrame(sound: .quiet, levelDb: AnswerClassifierTests.noiseDb)
+                    : AnswerFrame(sound: sound, levelDb: level)
+                take(classifier.observe(frame, atMs: nowMs))
             }
         }
+
+        /// A syllable's frames, and those of them where the voice dips.
+        static let syllableFrames: Int64 = 10
+        static let dipFrames: ClosedRange<Int64> = 4...5
 
         mutating func beep(confidence: Double = 0.95) { take(classifier.beep(atMs: nowMs, confidence: confidence)) }
 
@@ -60,16 +74,17 @@ struct AnswerClassifierTests {
         feeder.feed(.quiet, ms: 300)
         feeder.feed(.voice, ms: 800)
         feeder.feed(.quiet, ms: 600)
-        feeder.feed(.voice, ms: 600)
-        // Past `long_utterance_ms`, a pause must last `long_pause_ms` (1.2 s) to end the utterance.
-        feeder.feed(.quiet, ms: 1000)
-        feeder.feed(.voice, ms: 500)
+        feeder.feed(.voice, ms: 1000)
+        // Past `long_utterance_ms`, a pause must last `long_pause_ms` (1.3 s) to end the utterance.
+        feeder.feed(.quiet, ms: 1200)
+        feeder.feed(.voice, ms: 4000)
         let decision = try #require(feeder.decisions.first)
         #expect(feeder.decisions.count == 1)
         #expect(decision.answeredBy == .machine)
         #expect(decision.cause == .longGreeting)
         #expect(decision.speechOnsetMs == 300)
-        #expect(decision.decidedMs == 3310)
+        // 6 s of speech since the onset, pauses bridged.
+        #expect(decision.decidedMs == 300 + 6000)
     }
 
     @Test func aLongUtteranceThenALongPauseIsAHuman() throws {
@@ -80,7 +95,7 @@ struct AnswerClassifierTests {
         let decision = try #require(feeder.decisions.first)
         #expect(decision.answeredBy == .human)
         #expect(decision.cause == .shortGreetingThenSilence)
-        #expect(decision.decidedMs == 2300 + 1200)
+        #expect(decision.decidedMs == 2300 + 1300)
     }
 
     @Test func aLongGreetingIsAMachineEvenBeforeItEnds() throws {
@@ -90,7 +105,7 @@ struct AnswerClassifierTests {
         let decision = try #require(feeder.decisions.first)
         #expect(decision.answeredBy == .machine)
         #expect(decision.cause == .longGreeting)
-        #expect(decision.decidedMs == 300 + 2800)
+        #expect(decision.decidedMs == 300 + 6000)
         #expect(feeder.decisions.count == 1)
     }
 
@@ -181,13 +196,13 @@ struct AnswerClassifierTests {
     @Test func aBeepAfterALongGreetingEndsItWithBeep() throws {
         var feeder = try Feeder()
         feeder.feed(.quiet, ms: 300)
-        feeder.feed(.voice, ms: 5000)
+        feeder.feed(.voice, ms: Self.greetingMs)
         feeder.feed(.quiet, ms: 500)
         feeder.beep()
         feeder.feed(.quiet, ms: 8000)
         feeder.finish()
         #expect(feeder.decisions.map(\.cause) == [.longGreeting])
-        #expect(feeder.ends == [MachineEnd(outcome: .beep, ms: 5800)])
+        #expect(feeder.ends == [MachineEnd(outcome: .beep, ms: 300 + Self.greetingMs + 500)])
     }
 
     @Test func aGreetingEndingInSilenceEndsWithSilenceAfterTheNoBeepTimeout() throws {
@@ -195,20 +210,19 @@ struct AnswerClassifierTests {
         configuration.noBeepTimeoutMs = 3000
         var feeder = try Feeder(configuration)
         feeder.feed(.quiet, ms: 300)
-        // A steady voice would rise into the noise floor after a few seconds; real speech dips between syllables.
-        feeder.feed(.voice, ms: 2900)
+        feeder.feed(.voice, ms: Self.greetingMs)
         feeder.feed(.quiet, ms: 10_000)
         #expect(feeder.decisions.map(\.answeredBy) == [.machine])
-        #expect(feeder.ends == [MachineEnd(outcome: .silence, ms: 3200 + 3000)])
+        #expect(feeder.ends == [MachineEnd(outcome: .silence, ms: 300 + Self.greetingMs + 3000)])
     }
 
     @Test func aCallsOwnNoBeepTimeoutReplacesTheDefault() throws {
         var feeder = try Feeder()
         try feeder.classifier.setNoBeepTimeout(ms: 1500)
         feeder.feed(.quiet, ms: 300)
-        feeder.feed(.voice, ms: 2900)
+        feeder.feed(.voice, ms: Self.greetingMs)
         feeder.feed(.quiet, ms: 5000)
-        #expect(feeder.ends == [MachineEnd(outcome: .silence, ms: 3200 + 1500)])
+        #expect(feeder.ends == [MachineEnd(outcome: .silence, ms: 300 + Self.greetingMs + 1500)])
         do {
             try feeder.classifier.setNoBeepTimeout(ms: 100)
             Issue.record("accepted a 100 ms no-beep timeout")
@@ -223,19 +237,20 @@ struct AnswerClassifierTests {
     @Test func aNetworkToneAfterTheGreetingEndsItWithOther() throws {
         var feeder = try Feeder()
         feeder.feed(.quiet, ms: 300)
-        feeder.feed(.voice, ms: 4000)
+        feeder.feed(.voice, ms: Self.greetingMs)
         feeder.feed(.quiet, ms: 1000)
         feeder.feed(.signalling, ms: 2000)
-        #expect(feeder.ends == [MachineEnd(outcome: .other, ms: 6300)])
+        // The tone held `other_tone_ms` (1 s).
+        #expect(feeder.ends == [MachineEnd(outcome: .other, ms: 300 + Self.greetingMs + 1000 + 1000)])
     }
 
     @Test func aStreamEndingDuringTheGreetingEndsItWithOther() throws {
         var feeder = try Feeder()
         feeder.feed(.quiet, ms: 300)
-        feeder.feed(.voice, ms: 4000)
+        feeder.feed(.voice, ms: Self.greetingMs)
         feeder.feed(.quiet, ms: 1000)
         feeder.finish()
-        #expect(feeder.ends == [MachineEnd(outcome: .other, ms: 5300)])
+        #expect(feeder.ends == [MachineEnd(outcome: .other, ms: 300 + Self.greetingMs + 1000)])
     }
 
     @Test func aBeepOnAHumanCallChangesNothing() throws {
