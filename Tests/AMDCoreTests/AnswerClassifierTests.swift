@@ -123,6 +123,19 @@ struct AnswerClassifierTests {
         #expect(decision.decidedMs == 18_400 + 700)
     }
 
+    @Test func aRingbackLouderThanTheVoiceDoesNotSetTheSpeechLevel() throws {
+        var feeder = try Feeder()
+        feeder.feed(.quiet, ms: 300)
+        // 15 dB over the voice that answers: were it the speech level, the voice would be background under it.
+        feeder.feed(.signalling, ms: 2000, levelDb: Self.speechDb + 15)
+        feeder.feed(.quiet, ms: 1000)
+        feeder.feed(.voice, ms: 500)
+        feeder.feed(.quiet, ms: 1000)
+        let decision = try #require(feeder.decisions.first)
+        #expect(decision.answeredBy == .human)
+        #expect(decision.speechOnsetMs == 3300)
+    }
+
     @Test func aClickTooShortToBeSpeechIsIgnored() throws {
         var feeder = try Feeder()
         feeder.feed(.quiet, ms: 300)

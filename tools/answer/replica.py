@@ -49,7 +49,7 @@ def classify(frames, beeps, c=DEFAULT, frame_ms=10, hook=None):
         else:
             over = lv >= floor + c["margin"]
             above = over and lv >= peak - c["peak_margin"]
-            if over:
+            if over and not (c.get("tones_skip_peak") and snd in "sf"):
                 step = c["peak_rise"] if lv > peak else c["peak_fall"]
                 peak += (lv - peak) * step
             if lv < floor:

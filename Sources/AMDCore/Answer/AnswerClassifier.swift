@@ -94,7 +94,7 @@ public struct AnswerClassifier: Sendable {
 
     /// Takes in the frame ending at `atMs` (stream ms); returns what to report.
     public mutating func observe(_ frame: AnswerFrame, atMs now: Int64) -> Actions {
-        let aboveFloor = isAboveFloor(frame.levelDb)
+        let aboveFloor = isAboveFloor(frame.levelDb, tone: frame.sound == .signalling || frame.sound == .faxTone)
         let speech = frame.sound == .voice && aboveFloor
         switch frame.sound {
         case .quiet, .voice:
@@ -172,8 +172,9 @@ public struct AnswerClassifier: Sendable {
     /// Moves the noise floor and the speech level with a frame's level and tells whether the frame could be speech:
     /// `speech_margin_db` over the floor and no more than `speech_peak_margin_db` under the speech level. The floor
     /// is the mean of the first frames, then falls quickly and rises slowly, so it sits under speech and follows the
-    /// line's noise; the speech level keeps a television or babble behind the speaker from counting as speech.
-    private mutating func isAboveFloor(_ levelDb: Double?) -> Bool {
+    /// line's noise; the speech level keeps a television or babble behind the speaker from counting as speech. A
+    /// network or fax `tone` does not move the speech level: ringback is often louder than the voice that answers.
+    private mutating func isAboveFloor(_ levelDb: Double?, tone: Bool) -> Bool {
         if floorFrames < warmUpFrames {
             floorFrames += 1
             let level = levelDb ?? Configuration.skippedFrameLevelDb
@@ -183,7 +184,7 @@ public struct AnswerClassifier: Sendable {
         guard let levelDb else { return false }
         let overFloor = levelDb >= floorDb + configuration.speechMarginDb
         let above = overFloor && levelDb >= speechPeakDb - configuration.speechPeakMarginDb
-        if overFloor {
+        if overFloor && !tone {
             let step = levelDb > speechPeakDb ? configuration.speechPeakRise : configuration.speechPeakFall
             speechPeakDb += (levelDb - speechPeakDb) * step
         }
