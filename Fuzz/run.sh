@@ -62,6 +62,7 @@ library() {
 server_sources() {
     case $1 in
         VonageFuzz) echo Sources/AMDServer/Ingress/{VonageHeader,VonageSession,VonageSessionError,PCMCallStream}.swift \
+            Sources/AMDServer/Ingress/{CallReporter,IngressMetricsBatch,IngressMetricsRecorder}.swift \
             Sources/AMDServer/Ingress/CallCounters+ReportInterval.swift \
             Sources/AMDServer/Calls/{CallSink,CallEndReason}.swift Sources/AMDServer/Config/JSONValue.swift ;;
         RegistrationFuzz) echo Sources/AMDServer/Calls/{CallRegistration,CallRegistration+Request,CallRegistration+Source}.swift \

@@ -163,6 +163,7 @@ package struct ALSAIngress: Service {
         logger[metadataKey: "alsa.device"] = "\(device)"
         let sampleRate = capture.sampleRate
         let codec = "L16/\(sampleRate)"
+        let callMetrics = IngressMetrics(server: metrics, units: nil)
         let calls = detectors.enumerated().map { channel, detector -> PCMCallStream? in
             let descriptor = CallDescriptor(
                 ingress: .alsa, source: device.source(channel: channel), codec: codec,
@@ -173,7 +174,8 @@ package struct ALSAIngress: Service {
                     metadata: ["alsa.channel": "\(channel + 1)"])
                 return nil
             }
-            return PCMCallStream(callID: callID, sampleRate: sampleRate, detector: detector)
+            let reporter = CallReporter(callID: callID, sink: sink, sampleRate: sampleRate, metrics: callMetrics)
+            return PCMCallStream(reporter: reporter, detector: detector)
         }
         started(nil)
         guard calls.contains(where: { $0 != nil }) else { return }
@@ -185,14 +187,15 @@ package struct ALSAIngress: Service {
                 "alsa.period_frames": "\(capture.periodFrames)",
             ])
         let deviceMetrics = ALSAMetrics(device: device.name, metrics: metrics)
-        var stream = ALSAIngressStream(calls: calls, sampleRate: sampleRate, periodFrames: capture.periodFrames)
+        var stream = ALSAIngressStream(
+            calls: calls, sampleRate: sampleRate, periodFrames: capture.periodFrames, deviceMetrics: deviceMetrics)
         var overruns = 0
         var lostFrames: Int64 = 0
         var failure: ALSACaptureError?
         while !stop.isRequested {
             do {
                 _ = try capture.read(timeoutMs: Self.readTimeoutMs) { period in
-                    stream.process(period, sink: sink, metrics: metrics, deviceMetrics: deviceMetrics)
+                    stream.process(period)
                 }
             } catch {
                 failure = error
@@ -200,7 +203,7 @@ package struct ALSAIngress: Service {
             }
             if capture.lostFrames != lostFrames {
                 // Known only once the device runs again, before the first period after the gap is processed.
-                stream.skip(lostFrames: capture.lostFrames - lostFrames, sink: sink, deviceMetrics: deviceMetrics)
+                stream.skip(lostFrames: capture.lostFrames - lostFrames)
                 lostFrames = capture.lostFrames
             }
             if capture.overruns != overruns {
@@ -211,7 +214,6 @@ package struct ALSAIngress: Service {
                     metadata: ["calls": "\(callIDs)", "alsa.overruns": "\(overruns)"])
             }
         }
-        stream.flushMetrics(metrics, deviceMetrics: deviceMetrics)
         if let failure {
             deviceMetrics.errors.increment()
             logger.error(
@@ -221,10 +223,7 @@ package struct ALSAIngress: Service {
                 "ALSA capture stopped",
                 metadata: ["calls": "\(callIDs)", "alsa.overruns": "\(overruns)", "alsa.lost_frames": "\(lostFrames)"])
         }
-        for var call in stream.calls.compactMap({ $0 }) {
-            call.finish(sink: sink)
-            sink.close(call.callID, counters: call.counters, reason: failure?.endReason ?? .shutdown)
-        }
+        stream.end(reason: failure?.endReason ?? .shutdown)
     }
 }
 
