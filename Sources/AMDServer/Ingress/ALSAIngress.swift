@@ -14,9 +14,11 @@ import Synchronization
 /// channels, 16 kHz or what the device has among ``ALSACapture/supportedSampleRates``), opens one call per channel
 /// on the ``CallSink`` (ingress `alsa`, source ``ALSADevice/source(channel:)``, codec `L16/<rate>`, id
 /// ``callID(device:channel:)``) and feeds each channel of each period to that call's ``StreamDetector``, which it
-/// owns (``ALSAIngressStream``), so the per-period path takes no lock and allocates nothing. Beeps go to the sink at
-/// once, counters every ``CallCounters/reportIntervalMs`` of stream time. Frames lost to an overrun move every
-/// channel's stream time on (``ALSACapture/lostFrames``), so later events keep the line's time.
+/// owns (``ALSAIngressStream``), so the per-period path takes no lock and allocates nothing. Each detector takes the
+/// no-beep timeout the hub has for its call (`--no-beep-timeout`), as on the other ingresses. Beeps go to the sink at
+/// once, counters every ``CallCounters/reportIntervalMs`` of stream time, both through the call's ``CallReporter``.
+/// Frames lost to an overrun move every channel's stream time on (``ALSACapture/lostFrames``), so later events keep
+/// the line's time.
 ///
 /// The devices are opened by ``open(devices:sink:metrics:logger:)`` before the daemon listens: one that cannot be
 /// opened makes it throw its ``ALSACaptureError`` (naming the device and libasound's reason) and the daemon does

@@ -12,10 +12,12 @@ struct PCMCallStream: Sendable {
     /// The call's detector (``AudioEncoding/linear16``).
     private var detector: StreamDetector
 
-    /// Starts tracking a call the sink has opened.
+    /// Starts tracking a call the sink has opened, with the no-beep timeout the hub has for it (a registration's, or
+    /// the daemon's `--no-beep-timeout`) set on `detector`.
     init(reporter: CallReporter, detector: StreamDetector) {
         self.reporter = reporter
         self.detector = detector
+        reporter.applyNoBeepTimeout(to: &self.detector)
     }
 
     /// The hub's id for the call.

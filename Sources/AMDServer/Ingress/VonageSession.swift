@@ -76,7 +76,7 @@ package struct VonageSession: Sendable {
         guard bytes.count <= maxMessageBytes else { throw .messageTooLarge(bytes: bytes.count, limit: maxMessageBytes) }
         guard stream == nil else { return event(bytes) }
         let header = try VonageHeader(parsing: bytes)
-        var detector: StreamDetector
+        let detector: StreamDetector
         do {
             detector = try StreamDetector(encoding: .linear16, sampleRate: header.sampleRate, model: model)
         } catch {
@@ -87,7 +87,6 @@ package struct VonageSession: Sendable {
             metadata: header.metadata)
         guard let id = sink.open(descriptor) else { throw .callLimit }
         let reporter = CallReporter(callID: id, sink: sink, sampleRate: header.sampleRate, metrics: metrics)
-        reporter.applyNoBeepTimeout(to: &detector)
         self.header = header
         stream = PCMCallStream(reporter: reporter, detector: detector)
         return .connected(callID: id)
