@@ -13,7 +13,7 @@
 # Exit status: non-zero when a target crashed (its input is saved as .build/fuzz/<target>-crash-*).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-all=(RTPPacketFuzz TelephoneEventFuzz PcapFuzz WAVFuzz ModelFuzz VonageFuzz RegistrationFuzz HTTPHeadFuzz)
+all=(RTPPacketFuzz TelephoneEventFuzz PcapFuzz WAVFuzz ModelFuzz VonageFuzz RegistrationFuzz HTTPHeadFuzz ConfigFuzz)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
 seconds=${FUZZ_SECONDS:-60}
@@ -62,13 +62,41 @@ library() {
 server_sources() {
     case $1 in
         VonageFuzz) echo Sources/AMDServer/Ingress/{VonageHeader,VonageSession,VonageSessionError,PCMCallStream}.swift \
+            Sources/AMDServer/Ingress/{CallReporter,IngressMetricsBatch,IngressMetricsRecorder}.swift \
             Sources/AMDServer/Ingress/CallCounters+ReportInterval.swift \
             Sources/AMDServer/Calls/{CallSink,CallEndReason}.swift Sources/AMDServer/Config/JSONValue.swift ;;
         RegistrationFuzz) echo Sources/AMDServer/Calls/{CallRegistration,CallRegistration+Request,CallRegistration+Source}.swift \
             Sources/AMDServer/Calls/{CallHubError,CallSink,CallEndReason,KeyedDecodingContainer+Null}.swift \
             Sources/AMDServer/Config/HostPort.swift Sources/AMDServer/HTTP/DecodingError+Message.swift ;;
         HTTPHeadFuzz) echo Sources/AMDServer/HTTP/{HTTPHeadValidator,HTTPHeadRejection,RequestPath}.swift ;;
+        ConfigFuzz) echo Sources/AMDServer/Config/*.swift ;;
     esac
+}
+
+# A target whose sources need the package's dependencies (swift-configuration, NIOCore, swift-log) links them from
+# SwiftPM's debug build, uninstrumented: coverage guides the fuzzer through the project's own code only. Prints one
+# argument a line.
+dependency_flags() {
+    case $1 in
+        ConfigFuzz) ;;
+        *) return ;;
+    esac
+    local debug=.build/debug
+    [ -d "$debug/Configuration.build" ] || swift build --product amd-edge >&2
+    echo -I
+    echo "$debug/Modules"
+    { ls "$debug"/*.build/module.modulemap; find .build/checkouts -path '*/Sources/*/include/module.modulemap'; } |
+        while IFS= read -r map; do
+            echo -Xcc
+            echo "-fmodule-map-file=$map"
+        done
+    local module
+    for module in Configuration SystemPackage CSystem DequeModule InternalCollectionsUtilities ContainersPreview \
+        Logging NIOCore NIOConcurrencyHelpers _NIOBase64 _NIODataStructures CNIOLinux CNIODarwin CNIOWindows CNIOWASI \
+        CNIOAtomics Atomics _AtomicsShims; do
+        [ -d "$debug/$module.build" ] && find "$debug/$module.build" -name '*.o'
+    done
+    return 0
 }
 
 library AMDCore
@@ -79,9 +107,11 @@ for target in "${targets[@]}"; do
     binary=$out/$target
     echo "== building $target ($opt)"
     # AMDCore's shared tables sit behind Synchronization's Mutex, whose runtime library swiftc links only when named.
+    mapfile -t dependencies < <(dependency_flags "$target")
     # shellcheck disable=SC2046,SC2086
     swiftc "${flags[@]}" $opt -module-name "$target" $(server_sources "$target") "Fuzz/$target/main.swift" \
-        -lAudioFile -lAMDCore -lRTP -lswiftSynchronization -o "$binary" 2>&1 | quiet
+        ${dependencies[@]+"${dependencies[@]}"} -lAudioFile -lAMDCore -lRTP -lswiftSynchronization -o "$binary" 2>&1 |
+        quiet
     corpus=fuzz-corpus/$target
     mkdir -p "$corpus"
     [ -d "Fuzz/seeds/$target" ] && cp Fuzz/seeds/"$target"/* "$corpus"/
@@ -89,6 +119,7 @@ for target in "${targets[@]}"; do
         PcapFuzz) cp Tests/RTPTests/Fixtures/*.pcap* "$corpus"/ ;;
         WAVFuzz) cp Tests/AudioFileTests/Fixtures/*.wav "$corpus"/ ;;
         ModelFuzz) cp Models/default-model.json Tests/AMDCoreTests/Fixtures/gnb/model.json "$corpus"/ ;;
+        ConfigFuzz) cp deploy/config.json deploy/amd-edge.example.json "$corpus"/ ;;
     esac
     echo "== running $target for ${seconds}s (runs $runs)"
     log=$out/$target.log

@@ -38,25 +38,26 @@ struct ALSAIngressStreamTests {
         let overrunAtFrame = 4 * rate
         let lostFrames = Int64(rate)
         let sink = CallsSink()
-        let calls = try ["ch1", "ch2"].map { id -> PCMCallStream? in
-            let detector = try StreamDetector(encoding: .linear16, sampleRate: rate)
-            return PCMCallStream(callID: id, sampleRate: rate, detector: detector)
-        }
-        var stream = ALSAIngressStream(calls: calls, sampleRate: rate, periodFrames: periodFrames)
         let metrics = ServerMetrics()
         let deviceMetrics = ALSAMetrics(device: "hw:9,0", metrics: metrics)
+        let calls = try ["ch1", "ch2"].map { id -> PCMCallStream? in
+            let detector = try StreamDetector(encoding: .linear16, sampleRate: rate)
+            let reporter = CallReporter(
+                callID: id, sink: sink, sampleRate: rate, metrics: IngressMetrics(server: metrics, units: nil))
+            return PCMCallStream(reporter: reporter, detector: detector)
+        }
+        var stream = ALSAIngressStream(
+            calls: calls, sampleRate: rate, periodFrames: periodFrames, deviceMetrics: deviceMetrics)
         let periodBytes = periodFrames * 2 * 2
         for start in stride(from: 0, to: frames.count, by: periodBytes) {
             if start == overrunAtFrame * 4 {
-                stream.skip(lostFrames: lostFrames, sink: sink, deviceMetrics: deviceMetrics)
+                stream.skip(lostFrames: lostFrames)
             }
             frames[start..<min(frames.count, start + periodBytes)].withUnsafeBytes { period in
-                stream.process(period, sink: sink, metrics: metrics, deviceMetrics: deviceMetrics)
+                stream.process(period)
             }
         }
-        for call in stream.calls.compactMap({ $0 }) {
-            sink.close(call.callID, counters: call.counters, reason: .shutdown)
-        }
+        stream.end(reason: .shutdown)
 
         let beep = try #require(sink.beeps["ch1"]?.first)
         let lineOnsetMs = truthMs + Int(lostFrames) * 1000 / rate
@@ -68,8 +69,8 @@ struct ALSAIngressStreamTests {
             #expect(counters.audioMs == (Int64(voicemail.count) + lostFrames) * 1000 / Int64(rate), "\(id)")
             #expect(counters.packets == periods, "lost frames are no periods: \(id)")
         }
-        stream.flushMetrics(metrics, deviceMetrics: deviceMetrics)
         let exported = metrics.render()
         #expect(exported.contains(#"amd_alsa_lost_seconds_total{device="hw:9,0"} 1.0"#), "\(exported)")
+        #expect(exported.contains(#"amd_alsa_periods_total{device="hw:9,0"} \#(periods)"#), "\(exported)")
     }
 }

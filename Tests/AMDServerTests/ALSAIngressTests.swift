@@ -126,6 +126,48 @@ struct ALSAIngressTests {
         }
     }
 
+    @Test(.timeLimit(.minutes(2)))
+    func theDaemonsNoBeepTimeoutAppliesToCaptureCalls() async throws {
+        // A machine whose greeting is followed by silence, captured at the device's 16 kHz: each sample of the 8 kHz
+        // recording is held for two, so the greeting keeps its length (played twice as fast, it would be a short
+        // utterance and silence: a person). The direct runs below take the same samples at the same rate.
+        let machine = try #require(AnswerEventsTests.calls.first { $0.name == "machine-silence" })
+        let samples = try muLawSamples(ofWAV: machine.path).map(G711.muLawToLinear).flatMap { [$0, $0] }
+        let rate = 16000
+        let timeoutMs = 1500
+        func directEnd(noBeepTimeoutMs: Int?) throws -> MachineEnd? {
+            var detector = try StreamDetector(encoding: .linear16, sampleRate: rate)
+            if let noBeepTimeoutMs { try detector.setNoBeepTimeout(ms: noBeepTimeoutMs) }
+            var end: MachineEnd?
+            let onOutput: (BeepDetector.Output) -> Void = { if let found = $0.machineEnd { end = found } }
+            // Past its input the file device reads as silence; 6 s of it outlast the default timeout.
+            let line = samples + [Int16](repeating: 0, count: 6 * rate)
+            GeneratedCall.littleEndianBytes(line).withUnsafeBytes { detector.process($0, onOutput: onOutput) }
+            return end
+        }
+        let shortEnd = try #require(try directEnd(noBeepTimeoutMs: timeoutMs))
+        let defaultEnd = try #require(try directEnd(noBeepTimeoutMs: nil))
+        #expect(shortEnd.outcome == .silence)
+        #expect(defaultEnd.ms - shortEnd.ms > 1000, "the fixture ends later by default: \(defaultEnd), \(shortEnd)")
+
+        let device = try ALSATestDevice(samples: samples)
+        defer { device.remove() }
+        let callID = ALSAIngress.callID(device: device.name)
+        try await withDaemon({
+            $0.alsa = [device.name]
+            $0.noBeepTimeout = .milliseconds(timeoutMs)
+        }) { _, ports in
+            var end: [String: Any]?
+            try await eventually(timeout: .seconds(60), "the greeting's end on \(callID)") {
+                end = try await VonageIngressTests.call(callID, port: ports.http)?["machine_end"] as? [String: Any]
+                return end != nil
+            }
+            #expect(end?["outcome"] as? String == "silence")
+            let ms = try #require(end?["ms"] as? Int)
+            #expect(abs(ms - Int(shortEnd.ms)) <= 40, "ended at \(ms) ms; \(timeoutMs) ms ends at \(shortEnd.ms) ms")
+        }
+    }
+
     @Test func callIDsAreTheDeviceNameMadeURLSafe() {
         #expect(ALSAIngress.callID(device: "plughw:1,0") == "alsa-plughw-1-0")
         #expect(ALSAIngress.callID(device: "hw:CARD=PCH,DEV=0") == "alsa-hw-CARD-PCH-DEV-0")

@@ -52,6 +52,28 @@ struct ServerConfigurationTests {
         }
     }
 
+    /// A zero idle timeout would end every call between two packets and spin the sweep; a zero request timeout
+    /// would fail every webhook. Values that round to zero milliseconds count as zero.
+    @Test func timeoutsHaveAFloor() throws {
+        for (key, value, floor) in [
+            ("idle-timeout", "0", 100), ("idle-timeout", ".39ms", 100), ("idle-timeout", "99ms", 100),
+            ("ws-idle-timeout", "0", 100), ("webhook-timeout", "0", 10),
+        ] {
+            #expect("\(key)=\(value)") {
+                _ = try ServerConfiguration.resolve(
+                    fileData: Data(#"{"\#(key)":"\#(value)"}"#.utf8), filePath: "a.json", flags: [:])
+            } throws: { error in
+                guard case .invalidValue(let name, let origin, let message) = error as? ConfigError else {
+                    return false
+                }
+                return name == key && origin == "config file a.json" && message.contains("at least \(floor) ms")
+            }
+        }
+        let config = try ServerConfiguration.resolve(
+            fileData: nil, flags: ["idle-timeout": ["100ms"], "webhook-timeout": ["10ms"]])
+        #expect(config.idleTimeout == .milliseconds(100) && config.webhookTimeout == .milliseconds(10))
+    }
+
     @Test func theNoBeepTimeoutIsBoundedAndReachesTheHub() throws {
         let config = try ServerConfiguration.resolve(fileData: nil, flags: ["no-beep-timeout": ["2.5s"]])
         #expect(config.noBeepTimeout == .milliseconds(2500))

@@ -6,7 +6,8 @@
 #   tools/bench/footprint.sh [--calls 1000] [--seconds 40] [--ports 4]
 #
 # Environment: BINARY (default .build-static/release/amd-edge), DEB (default: newest dist/amd-edge_*.deb),
-# MALLOC_ARENA_MAX (default 2, as deploy/amd-edge.service sets it; the daemon is measured with the unit's setting).
+# MALLOC_ARENA_MAX (default 2) and MALLOC_MMAP_THRESHOLD_ (default 131072), as deploy/amd-edge.service sets them:
+# the daemon is measured with the unit's settings.
 # Targets (issue 14): stripped binary <= 30 MB, .deb <= 12 MB, idle RSS <= 16 MB, RSS <= 48 MB with 1,000 calls.
 #
 # The sender (rtp_flood.c, built here with gcc) keeps CALLS real-time PCMU streams (20 ms packets, 50 packets/s
@@ -28,6 +29,7 @@ done
 BINARY=${BINARY:-.build-static/release/amd-edge}
 DEB=${DEB:-$(ls -t dist/amd-edge_*.deb 2>/dev/null | head -1 || true)}
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-131072}
 [ -x "$BINARY" ] || { echo "footprint.sh: no $BINARY; run scripts/package.sh first" >&2; exit 1; }
 MB() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1e6 }'; }
 

@@ -3,6 +3,12 @@ package import FoundationEssentials
 package import Logging
 
 extension ServerConfiguration {
+    /// The shortest idle timeout a stream or websocket may have: shorter than a few packet or frame intervals
+    /// (20–60 ms), live calls would end between their packets.
+    package static let minimumIdleTimeout: Duration = .milliseconds(100)
+    /// The shortest time a webhook request may be given; below it every request would fail before it is sent.
+    package static let minimumRequestTimeout: Duration = .milliseconds(10)
+
     /// Every option of `amd-edge run`, in the order the help lists them.
     package static let options: [ServerOption] = [
         ServerOption("http", "HOST:PORT", "HTTP API address.", default: "127.0.0.1:8080") {
@@ -21,7 +27,7 @@ extension ServerConfiguration {
             config.rtpAllow = try value.each(expected: "an IP network", CIDR.init(parsing:))
         },
         ServerOption("idle-timeout", "DURATION", "End a stream after this long without packets.", default: "5s") {
-            config, value throws(ConfigError) in config.idleTimeout = try value.duration()
+            config, value throws(ConfigError) in config.idleTimeout = try value.duration(atLeast: minimumIdleTimeout)
         },
         ServerOption("max-calls", "N", "Concurrent calls at most.", default: "1000") {
             config, value throws(ConfigError) in
@@ -58,7 +64,8 @@ extension ServerConfiguration {
             config.webhookAttempts = try value.integer(1...100)
         },
         ServerOption("webhook-timeout", "DURATION", "Time allowed for one webhook request.", default: "5s") {
-            config, value throws(ConfigError) in config.webhookTimeout = try value.duration()
+            config, value throws(ConfigError) in
+            config.webhookTimeout = try value.duration(atLeast: minimumRequestTimeout)
         },
         ServerOption(
             "api-token", "TOKEN", "Require 'Authorization: Bearer TOKEN' on /v1/*.", secret: true
@@ -119,9 +126,7 @@ extension ServerConfiguration {
         ServerOption(
             "ws-idle-timeout", "DURATION", "Close a Vonage websocket after this long silent.", default: "10s"
         ) { config, value throws(ConfigError) in
-            let duration = try value.duration()
-            guard duration > .zero else { throw value.fail("expected a duration above zero") }
-            config.wsIdleTimeout = duration
+            config.wsIdleTimeout = try value.duration(atLeast: minimumIdleTimeout)
         },
         ServerOption(
             "alsa", "DEVICE[@N][,...]",

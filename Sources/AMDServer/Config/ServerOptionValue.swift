@@ -34,6 +34,15 @@ package struct ServerOptionValue: Sendable {
         return value
     }
 
+    /// A duration of at least `minimum`.
+    func duration(atLeast minimum: Duration) throws(ConfigError) -> Duration {
+        let value = try duration()
+        guard value >= minimum else {
+            throw fail("expected at least \(minimum.wholeMilliseconds) ms, got \"\(try single())\"")
+        }
+        return value
+    }
+
     /// Every value parsed by `parse`; the first that does not parse fails with `expected` and the value.
     func each<Value>(expected: String, _ parse: (String) -> Value?) throws(ConfigError) -> [Value] {
         var values: [Value] = []

@@ -14,9 +14,11 @@ import Synchronization
 /// channels, 16 kHz or what the device has among ``ALSACapture/supportedSampleRates``), opens one call per channel
 /// on the ``CallSink`` (ingress `alsa`, source ``ALSADevice/source(channel:)``, codec `L16/<rate>`, id
 /// ``callID(device:channel:)``) and feeds each channel of each period to that call's ``StreamDetector``, which it
-/// owns (``ALSAIngressStream``), so the per-period path takes no lock and allocates nothing. Beeps go to the sink at
-/// once, counters every ``CallCounters/reportIntervalMs`` of stream time. Frames lost to an overrun move every
-/// channel's stream time on (``ALSACapture/lostFrames``), so later events keep the line's time.
+/// owns (``ALSAIngressStream``), so the per-period path takes no lock and allocates nothing. Each detector takes the
+/// no-beep timeout the hub has for its call (`--no-beep-timeout`), as on the other ingresses. Beeps go to the sink at
+/// once, counters every ``CallCounters/reportIntervalMs`` of stream time, both through the call's ``CallReporter``.
+/// Frames lost to an overrun move every channel's stream time on (``ALSACapture/lostFrames``), so later events keep
+/// the line's time.
 ///
 /// The devices are opened by ``open(devices:sink:metrics:logger:)`` before the daemon listens: one that cannot be
 /// opened makes it throw its ``ALSACaptureError`` (naming the device and libasound's reason) and the daemon does
@@ -163,6 +165,7 @@ package struct ALSAIngress: Service {
         logger[metadataKey: "alsa.device"] = "\(device)"
         let sampleRate = capture.sampleRate
         let codec = "L16/\(sampleRate)"
+        let callMetrics = IngressMetrics(server: metrics, units: nil)
         let calls = detectors.enumerated().map { channel, detector -> PCMCallStream? in
             let descriptor = CallDescriptor(
                 ingress: .alsa, source: device.source(channel: channel), codec: codec,
@@ -173,7 +176,8 @@ package struct ALSAIngress: Service {
                     metadata: ["alsa.channel": "\(channel + 1)"])
                 return nil
             }
-            return PCMCallStream(callID: callID, sampleRate: sampleRate, detector: detector)
+            let reporter = CallReporter(callID: callID, sink: sink, sampleRate: sampleRate, metrics: callMetrics)
+            return PCMCallStream(reporter: reporter, detector: detector)
         }
         started(nil)
         guard calls.contains(where: { $0 != nil }) else { return }
@@ -185,14 +189,15 @@ package struct ALSAIngress: Service {
                 "alsa.period_frames": "\(capture.periodFrames)",
             ])
         let deviceMetrics = ALSAMetrics(device: device.name, metrics: metrics)
-        var stream = ALSAIngressStream(calls: calls, sampleRate: sampleRate, periodFrames: capture.periodFrames)
+        var stream = ALSAIngressStream(
+            calls: calls, sampleRate: sampleRate, periodFrames: capture.periodFrames, deviceMetrics: deviceMetrics)
         var overruns = 0
         var lostFrames: Int64 = 0
         var failure: ALSACaptureError?
         while !stop.isRequested {
             do {
                 _ = try capture.read(timeoutMs: Self.readTimeoutMs) { period in
-                    stream.process(period, sink: sink, metrics: metrics, deviceMetrics: deviceMetrics)
+                    stream.process(period)
                 }
             } catch {
                 failure = error
@@ -200,7 +205,7 @@ package struct ALSAIngress: Service {
             }
             if capture.lostFrames != lostFrames {
                 // Known only once the device runs again, before the first period after the gap is processed.
-                stream.skip(lostFrames: capture.lostFrames - lostFrames, sink: sink, deviceMetrics: deviceMetrics)
+                stream.skip(lostFrames: capture.lostFrames - lostFrames)
                 lostFrames = capture.lostFrames
             }
             if capture.overruns != overruns {
@@ -211,7 +216,6 @@ package struct ALSAIngress: Service {
                     metadata: ["calls": "\(callIDs)", "alsa.overruns": "\(overruns)"])
             }
         }
-        stream.flushMetrics(metrics, deviceMetrics: deviceMetrics)
         if let failure {
             deviceMetrics.errors.increment()
             logger.error(
@@ -221,10 +225,7 @@ package struct ALSAIngress: Service {
                 "ALSA capture stopped",
                 metadata: ["calls": "\(callIDs)", "alsa.overruns": "\(overruns)", "alsa.lost_frames": "\(lostFrames)"])
         }
-        for var call in stream.calls.compactMap({ $0 }) {
-            call.finish(sink: sink)
-            sink.close(call.callID, counters: call.counters, reason: failure?.endReason ?? .shutdown)
-        }
+        stream.end(reason: failure?.endReason ?? .shutdown)
     }
 }
 

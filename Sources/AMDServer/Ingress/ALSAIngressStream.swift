@@ -1,36 +1,36 @@
 import Metrics
-import NIOCore
 
-/// One ALSA device's calls as its capture thread tracks them: one call stream per channel, and the metrics not yet
+/// One ALSA device's calls as its capture thread tracks them: one call stream per channel, and the periods not yet
 /// counted.
 ///
 /// Owned by the device's thread (``ALSAIngress``) and never shared, so the per-period path takes no lock and
 /// allocates nothing: each channel's samples are taken out of the interleaved period into a buffer sized once, for a
-/// whole period. Stream time is the samples captured plus the samples lost to overruns (``skip(lostFrames:sink:)``),
-/// divided by the device's rate.
+/// whole period. Stream time is the samples captured plus the samples lost to overruns (``skip(lostFrames:)``),
+/// divided by the device's rate. Each call reports through its own ``CallReporter``; the periods are the device's,
+/// counted here and added to `amd_alsa_periods_total` whenever the calls report their counters.
 struct ALSAIngressStream {
     /// One stream per channel, in channel order; `nil` for a channel whose call the hub refused (`--max-calls`).
     private(set) var calls: [PCMCallStream?]
     /// One channel's S16_LE samples of the current period, taken out of the interleaved period.
     private var channelBytes: [UInt8]
-    /// Periods, samples (over every open channel) and detector time not yet added to the metrics.
-    private var metricsBatch = IngressMetricsBatch()
+    /// Periods read since they were last added to the metrics.
+    private var pendingPeriods: Int64 = 0
     /// The device's rate, in Hz.
     private let sampleRate: Int
+    /// The device's metrics.
+    private let deviceMetrics: ALSAMetrics
 
     /// Starts tracking a device's calls, one per channel, for periods of at most `periodFrames` frames.
-    init(calls: [PCMCallStream?], sampleRate: Int, periodFrames: Int) {
+    init(calls: [PCMCallStream?], sampleRate: Int, periodFrames: Int, deviceMetrics: ALSAMetrics) {
         self.calls = calls
         self.sampleRate = sampleRate
+        self.deviceMetrics = deviceMetrics
         channelBytes = [UInt8](repeating: 0, count: periodFrames * ALSACapture.bytesPerSample)
     }
 
-    /// Feeds one period of interleaved S16_LE frames to each channel's detector; reports beeps at once and counters
-    /// (and metrics) every ``CallCounters/reportIntervalMs`` of stream time.
-    mutating func process(
-        _ period: UnsafeRawBufferPointer, sink: any CallSink, metrics: ServerMetrics, deviceMetrics: ALSAMetrics
-    ) {
-        let start = NIODeadline.now().uptimeNanoseconds
+    /// Feeds one period of interleaved S16_LE frames to each channel's detector; each call reports beeps at once and
+    /// counters (and metrics) every ``CallCounters/reportIntervalMs`` of stream time.
+    mutating func process(_ period: UnsafeRawBufferPointer) {
         let width = ALSACapture.bytesPerSample
         let channels = calls.count
         let frames = period.count / (width * channels)
@@ -40,7 +40,7 @@ struct ALSAIngressStream {
         for channel in calls.indices where calls[channel] != nil {
             guard channels > 1 else {
                 let samples = UnsafeRawBufferPointer(rebasing: period[0..<(frames * width)])
-                reported = calls[channel]!.process(samples, sink: sink)
+                reported = calls[channel]!.process(samples)
                 continue
             }
             channelBytes.withUnsafeMutableBytes { out in
@@ -52,30 +52,37 @@ struct ALSAIngressStream {
             }
             channelBytes.withUnsafeBytes { bytes in
                 let samples = UnsafeRawBufferPointer(rebasing: bytes[0..<(frames * width)])
-                if calls[channel]!.process(samples, sink: sink) {
+                if calls[channel]!.process(samples) {
                     reported = true
                 }
             }
         }
-        let elapsed = Int64(truncatingIfNeeded: NIODeadline.now().uptimeNanoseconds &- start)
-        let openCalls = calls.count { $0 != nil }
-        metricsBatch.add(units: 1, samples: Int64(frames * openCalls), detectorNanoseconds: elapsed)
-        if reported { flushMetrics(metrics, deviceMetrics: deviceMetrics) }
+        pendingPeriods += 1
+        if reported { flushPeriods() }
     }
 
     /// Moves every channel's stream time on over `lostFrames` frames the device lost to an overrun, and counts them
     /// in the device's metrics.
-    mutating func skip(lostFrames: Int64, sink: any CallSink, deviceMetrics: ALSAMetrics) {
+    mutating func skip(lostFrames: Int64) {
         guard lostFrames > 0 else { return }
         for channel in calls.indices where calls[channel] != nil {
-            calls[channel]!.skip(lostSamples: lostFrames, sink: sink)
+            calls[channel]!.skip(lostSamples: lostFrames)
         }
         deviceMetrics.lostSeconds.increment(by: Double(lostFrames) / Double(sampleRate))
     }
 
-    /// Adds the periods, audio seconds (every open channel's) and detector seconds not yet counted to the metrics.
-    mutating func flushMetrics(_ metrics: ServerMetrics, deviceMetrics: ALSAMetrics) {
-        guard metricsBatch.pendingUnits > 0 else { return }
-        metricsBatch.flush(to: metrics, sampleRate: sampleRate, unitsCounter: deviceMetrics.periods)
+    /// Counts the periods not yet counted and ends every call with `reason`. Call once, when the capture stops.
+    mutating func end(reason: CallEndReason) {
+        flushPeriods()
+        for channel in calls.indices where calls[channel] != nil {
+            calls[channel]!.end(reason: reason)
+        }
+    }
+
+    /// Adds the periods not yet counted to `amd_alsa_periods_total`.
+    private mutating func flushPeriods() {
+        guard pendingPeriods > 0 else { return }
+        deviceMetrics.periods.increment(by: pendingPeriods)
+        pendingPeriods = 0
     }
 }

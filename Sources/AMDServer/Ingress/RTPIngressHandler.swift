@@ -45,16 +45,14 @@ final class RTPIngressHandler: ChannelInboundHandler {
     private static let sweepIntervalBounds = TimeAmount.milliseconds(20)...TimeAmount.seconds(1)
     /// The sweep runs this many times per idle timeout, so a stream ends at most a quarter late.
     private static let sweepsPerIdleTimeout: Int64 = 4
-    /// ``CallCounters/reportIntervalMs`` in samples at ``RTPAudioCodec/clockRateHz``.
-    private static let reportIntervalSamples =
-        CallCounters.reportIntervalMs * Int64(RTPAudioCodec.clockRateHz) / millisecondsPerSecond
-    private static let millisecondsPerSecond: Int64 = 1000
     /// Comfort noise (RFC 3389), a static payload type; before a stream's first audio it is dropped.
     private static let comfortNoisePayloadType: UInt8 = 13
 
     private let settings: Settings
     private let sink: any CallSink
     private let metrics: ServerMetrics
+    /// Where every call's audio and detector seconds go (datagrams are counted per datagram).
+    private let callMetrics: IngressMetrics
     private let logger: Logger
     /// The socket's streams.
     private var streams: [RTPStreamKey: RTPIngressStream] = [:]
@@ -66,6 +64,7 @@ final class RTPIngressHandler: ChannelInboundHandler {
         self.settings = settings
         self.sink = sink
         self.metrics = metrics
+        callMetrics = IngressMetrics(server: metrics, units: nil)
         self.logger = logger
         admission = RTPSourceAdmission(configuration: settings.admission)
         streams.reserveCapacity(min(settings.maxStreams, Self.maxReservedStreams))
@@ -121,14 +120,11 @@ final class RTPIngressHandler: ChannelInboundHandler {
         }
     }
 
-    /// Flushes a stream's jitter buffer into its detector, then closes its call.
+    /// Flushes a stream's jitter buffer into its detector, then ends its call.
     private func end(_ stream: RTPIngressStream, reason: CallEndReason) {
         stream.reassembler.flush { event in play(event, on: stream) }
-        stream.packetsLost = Int64(stream.reassembler.counters.lost)
-        let (callID, counters) = (stream.callID, stream.counters)
-        stream.detector.finish { sink.report($0, for: callID, counters: counters) }
-        flushDetectorMetrics(stream)
-        sink.close(stream.callID, counters: stream.counters, reason: reason)
+        stream.reporter.setPacketsLost(Int64(stream.reassembler.counters.lost))
+        stream.reporter.end(&stream.detector, reason: reason)
     }
 
     /// Starts tracking a stream whose source was just admitted, unless the hub is at its call limit (which the
@@ -142,10 +138,11 @@ final class RTPIngressHandler: ChannelInboundHandler {
             return nil
         }
         var detector = codec == .pcma ? settings.aLawDetector : settings.muLawDetector
-        // The hub validated the registration's timeout against the detector's bounds.
-        if let ms = sink.noBeepTimeoutMs(forCall: id) { try? detector.setNoBeepTimeout(ms: ms) }
+        let reporter = CallReporter(
+            callID: id, sink: sink, sampleRate: RTPAudioCodec.clockRateHz, metrics: callMetrics)
+        reporter.applyNoBeepTimeout(to: &detector)
         let stream = RTPIngressStream(
-            callID: id, codec: codec, reassembler: RTPStreamReassembler(configuration: settings.reassembler),
+            reporter: reporter, codec: codec, reassembler: RTPStreamReassembler(configuration: settings.reassembler),
             detector: detector, now: now)
         streams[key] = stream
         logger.debug("RTP stream started", metadata: ["call": "\(id)", "stream": "\(key)", "codec": "\(codec.name)"])
@@ -232,16 +229,14 @@ final class RTPIngressHandler: ChannelInboundHandler {
         _ packet: RTPPacket, bytes: UnsafeRawBufferPointer, on stream: RTPIngressStream, now: NIODeadline
     ) {
         stream.lastPacketAt = now
-        stream.packets += 1
+        stream.reporter.countPacket()
         let outcome = stream.reassembler.receive(packet, payload: packet.payload(in: bytes)) { event in
             play(event, on: stream)
         }
-        stream.packetsLost = Int64(stream.reassembler.counters.lost)
+        // Outputs found while the packet played carry the lost count as of the previous datagram.
+        stream.reporter.setPacketsLost(Int64(stream.reassembler.counters.lost))
         if let reason = ServerMetrics.DropReason(outcome) { metrics.packetsDropped(reason).increment() }
-        if stream.unreportedSamples >= Self.reportIntervalSamples {
-            flushDetectorMetrics(stream)
-            sink.update(stream.callID, counters: stream.counters)
-        }
+        stream.reporter.reportCountersIfDue()
     }
 
     // MARK: - Play-out
@@ -260,50 +255,31 @@ final class RTPIngressHandler: ChannelInboundHandler {
                 detector.processSilence(sampleCount: samples, onOutput: onOutput)
             }
         case .dtmf(let digit):
-            sink.dtmf(stream.callID, digit: String(digit))
+            stream.reporter.dtmf(String(digit))
         }
     }
 
-    /// Runs `feed` on the stream's detector, timing it, then reports the beeps it found (with the counters as of
-    /// the end of the fed audio) and logs the tones it rejected.
+    /// Runs `feed` on the stream's detector through its reporter, which passes what the hub publishes on after the
+    /// detector returns; logs beeps and the tones the detector rejected.
     private func detect(
         on stream: RTPIngressStream,
         _ feed: (inout StreamDetector, (BeepDetector.Output) -> Void) -> Void
     ) {
-        // What goes to the sink waits until the detector returns: the counters read the detector's stream time,
-        // which cannot be read from inside its own callback. Empty unless something is found (an array allocates
-        // on its first append only).
-        var found: [BeepDetector.Output] = []
-        let start = NIODeadline.now()
-        feed(&stream.detector) { output in
-            switch output {
-            case .beep, .answer, .machineEnd: found.append(output)
-            case .rejection(let rejection):
-                logger.debug(
-                    "beep-like tone rejected", metadata: ["call": "\(stream.callID)", "rejection": "\(rejection)"])
-            case .candidate: break
-            }
-        }
-        stream.metricsBatch.add(samples: 0, detectorNanoseconds: (NIODeadline.now() - start).nanoseconds)
-        for output in found { report(output, on: stream) }
+        // Read before: the reporter is busy while the detector runs.
+        let callID = stream.callID
+        stream.reporter.detect(&stream.detector, observe: { output in log(output, call: callID) }, feed)
     }
 
-    /// Passes one detector output that the hub publishes to the sink, with the stream's counters.
-    private func report(_ output: BeepDetector.Output, on stream: RTPIngressStream) {
-        if case .beep(let event) = output {
+    /// Logs a beep (info) or a rejected beep-like tone (debug).
+    private func log(_ output: BeepDetector.Output, call callID: String) {
+        switch output {
+        case .beep(let event):
             logger.info(
-                "beep",
-                metadata: ["call": "\(stream.callID)", "onset_ms": "\(event.onsetMs)", "hz": "\(event.frequencyHz)"])
+                "beep", metadata: ["call": "\(callID)", "onset_ms": "\(event.onsetMs)", "hz": "\(event.frequencyHz)"])
+        case .rejection(let rejection):
+            logger.debug("beep-like tone rejected", metadata: ["call": "\(callID)", "rejection": "\(rejection)"])
+        case .answer, .machineEnd, .candidate: break
         }
-        sink.report(output, for: stream.callID, counters: stream.counters)
-    }
-
-    /// Adds the detector time and stream time since the stream's last report to the metrics.
-    private func flushDetectorMetrics(_ stream: RTPIngressStream) {
-        stream.metricsBatch.add(samples: stream.unreportedSamples, detectorNanoseconds: 0)
-        stream.reportedSamples = stream.detector.inputSamples
-        guard !stream.metricsBatch.isEmpty else { return }
-        stream.metricsBatch.flush(to: metrics, sampleRate: RTPAudioCodec.clockRateHz)
     }
 }
 

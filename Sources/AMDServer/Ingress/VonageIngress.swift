@@ -57,11 +57,7 @@ package struct VonageIngress: Sendable {
         func touch(_ now: UInt64) { lastNanos.store(now, ordering: .relaxed) }
     }
 
-    /// Frames between flushes of the batched frame and detector-time metrics (25 × 20 ms = 500 ms of audio).
-    private static let metricsBatchFrames = 25
     private static let nanosecondsPerMillisecond: Int64 = 1_000_000
-    /// Bytes of one 16-bit linear sample, the websocket's audio.
-    private static let bytesPerSample = 2
 
     let settings: Settings
     let sink: any CallSink
@@ -102,7 +98,8 @@ package struct VonageIngress: Sendable {
         let logger = connectionLogger
         let activity = Activity()
         let session = VonageSession(
-            source: source, sink: sink, maxMessageBytes: settings.maxMessageBytes, model: settings.model)
+            source: source, sink: sink, maxMessageBytes: settings.maxMessageBytes, model: settings.model,
+            metrics: IngressMetrics(server: serverMetrics, units: metrics.frames))
         let (finalSession, failure): (VonageSession, VonageSessionError?) = await withTaskGroup(of: Finish.self) {
             group in
             group.addTask { await self.read(inbound, session: session, activity: activity, logger: logger) }
@@ -163,13 +160,6 @@ package struct VonageIngress: Sendable {
         var iterator = inbound.makeAsyncIterator()
         var pending: ByteBuffer?
         var pendingIsText = false
-        var metricsBatch = IngressMetricsBatch()
-        var sampleRate = 0
-        func flush() {
-            guard metricsBatch.pendingUnits > 0 else { return }
-            metricsBatch.flush(to: serverMetrics, sampleRate: sampleRate, unitsCounter: metrics.frames)
-        }
-        defer { flush() }
         func checkSize(_ bytes: Int) throws(VonageSessionError) {
             guard bytes <= settings.maxMessageBytes else {
                 throw .messageTooLarge(bytes: bytes, limit: settings.maxMessageBytes)
@@ -184,8 +174,7 @@ package struct VonageIngress: Sendable {
                 return .reader(session, nil)
             }
             guard let frame else { return .reader(session, nil) }
-            let start = NIODeadline.now().uptimeNanoseconds
-            activity.touch(start)
+            activity.touch(NIODeadline.now().uptimeNanoseconds)
             do throws(VonageSessionError) {
                 let message: ByteBuffer
                 let isText: Bool
@@ -218,7 +207,6 @@ package struct VonageIngress: Sendable {
                     }
                     switch outcome {
                     case .connected(let id):
-                        sampleRate = session.header?.sampleRate ?? 0
                         logger.debug(
                             "Vonage call started",
                             metadata: ["call": "\(id)", "codec": "\(session.header?.codec ?? "?")"])
@@ -229,10 +217,6 @@ package struct VonageIngress: Sendable {
                     try message.withUnsafeReadableBytes { bytes throws(VonageSessionError) in
                         try session.receiveBinary(bytes)
                     }
-                    let elapsed = Int64(truncatingIfNeeded: NIODeadline.now().uptimeNanoseconds &- start)
-                    let samples = Int64(message.readableBytes / VonageIngress.bytesPerSample)
-                    metricsBatch.add(units: 1, samples: samples, detectorNanoseconds: elapsed)
-                    if metricsBatch.pendingUnits >= Self.metricsBatchFrames { flush() }
                 }
             } catch {
                 return .reader(session, error)

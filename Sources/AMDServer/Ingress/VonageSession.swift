@@ -9,8 +9,9 @@ import FoundationEssentials
 /// 16 kHz, 320 at 8 kHz); any size of whole samples is accepted and the detector frames it internally. Text
 /// messages after the header are events: DTMF digits are kept on the call, others ignored.
 ///
-/// No I/O and no clock: the websocket driver (``VonageIngress``) owns one value per connection on one task, so the
-/// per-frame path takes no lock and allocates nothing. Stream time is samples received divided by the rate.
+/// No I/O: the websocket driver (``VonageIngress``) owns one value per connection on one task, so the per-frame path
+/// takes no lock and allocates nothing. The call goes to the sink and the metrics through its ``CallReporter`` (whose
+/// only clock reading times the detector). Stream time is samples received divided by the rate.
 package struct VonageSession: Sendable {
     /// What a text message was.
     package enum TextOutcome: Sendable, Hashable {
@@ -30,6 +31,8 @@ package struct VonageSession: Sendable {
     package let maxMessageBytes: Int
     /// The detector's model.
     let model: BeepModel
+    /// Where the call's metrics go (audio and detector seconds, frames); `nil` for none.
+    let metrics: (any IngressMetricsRecorder)?
     /// The header, once received.
     package private(set) var header: VonageHeader?
     /// DTMF messages received.
@@ -47,11 +50,16 @@ package struct VonageSession: Sendable {
     ///   - sink: where the call is reported.
     ///   - maxMessageBytes: messages larger than this close the connection (1009).
     ///   - model: the detector's model.
-    package init(source: String, sink: any CallSink, maxMessageBytes: Int, model: BeepModel = .default) {
+    ///   - metrics: where the call's metrics go; `nil` for none.
+    package init(
+        source: String, sink: any CallSink, maxMessageBytes: Int, model: BeepModel = .default,
+        metrics: (any IngressMetricsRecorder)? = nil
+    ) {
         self.source = source
         self.sink = sink
         self.maxMessageBytes = maxMessageBytes
         self.model = model
+        self.metrics = metrics
     }
 
     /// The hub's id of the open call, or `nil` before the header.
@@ -68,7 +76,7 @@ package struct VonageSession: Sendable {
         guard bytes.count <= maxMessageBytes else { throw .messageTooLarge(bytes: bytes.count, limit: maxMessageBytes) }
         guard stream == nil else { return event(bytes) }
         let header = try VonageHeader(parsing: bytes)
-        var detector: StreamDetector
+        let detector: StreamDetector
         do {
             detector = try StreamDetector(encoding: .linear16, sampleRate: header.sampleRate, model: model)
         } catch {
@@ -78,10 +86,9 @@ package struct VonageSession: Sendable {
             ingress: .websocket, source: source, codec: header.codec, proposedID: header.callID,
             metadata: header.metadata)
         guard let id = sink.open(descriptor) else { throw .callLimit }
-        // The hub validated the registration's timeout against the detector's bounds.
-        if let ms = sink.noBeepTimeoutMs(forCall: id) { try? detector.setNoBeepTimeout(ms: ms) }
+        let reporter = CallReporter(callID: id, sink: sink, sampleRate: header.sampleRate, metrics: metrics)
         self.header = header
-        stream = PCMCallStream(callID: id, sampleRate: header.sampleRate, detector: detector)
+        stream = PCMCallStream(reporter: reporter, detector: detector)
         return .connected(callID: id)
     }
 
@@ -94,8 +101,7 @@ package struct VonageSession: Sendable {
         guard bytes.count <= maxMessageBytes else { throw .messageTooLarge(bytes: bytes.count, limit: maxMessageBytes) }
         guard stream != nil else { throw .audioBeforeHeader(bytes: bytes.count) }
         guard bytes.count % 2 == 0 else { throw .oddByteCount(bytes.count) }
-        let sink = sink
-        stream?.process(bytes, sink: sink)
+        stream?.process(bytes)
     }
 
     /// Ends the call, if one is open, with its final counters; later calls do nothing.
@@ -103,14 +109,12 @@ package struct VonageSession: Sendable {
     package mutating func end(reason: CallEndReason) {
         guard !isEnded else { return }
         isEnded = true
-        let sink = sink
-        stream?.finish(sink: sink)
-        if let stream { sink.close(stream.callID, counters: stream.counters, reason: reason) }
+        stream?.end(reason: reason)
     }
 
     /// A text message after the header: a DTMF digit is reported, the rest counted and ignored.
     private mutating func event(_ bytes: UnsafeRawBufferPointer) -> TextOutcome {
-        guard let callID = stream?.callID, let object = VonageHeader.jsonObject(bytes),
+        guard stream != nil, let object = VonageHeader.jsonObject(bytes),
             object["event"]?.string == "websocket:dtmf",
             let digit = Self.dtmfDigit(object["digit"])
         else {
@@ -118,7 +122,7 @@ package struct VonageSession: Sendable {
             return .ignored
         }
         dtmfMessages += 1
-        sink.dtmf(callID, digit: digit)
+        stream?.dtmf(digit)
         return .dtmf(digit)
     }
 
