@@ -194,6 +194,30 @@ struct BeepDetectorTests {
         #expect(result.rejections.filter { $0.reason == .dtmf }.count == 4, "\(result.rejections)")
     }
 
+    /// A keyed string whose third digit lost its 1336 Hz partner (twist, a handset's filter): the lone 770 Hz tone
+    /// amid the string is a digit, not a beep, and is turned down as DTMF.
+    @Test func ignoresADTMFDigitWhosePartnerToneWasLost() throws {
+        let synth = Synth(seed: 5)
+        var signal: [Double] = []
+        for pair in [[697.0, 1209.0], [852.0, 1477.0], [770.0], [941.0, 1633.0]] {
+            signal += synth.tone(pair, seconds: 0.2) + synth.silence(0.15)
+        }
+        let result = try Self.events(Self.call(signal).0)
+        #expect(result.beeps.isEmpty, "beeps: \(result.beeps)")
+        let lone = try #require(result.rejections.first { abs($0.frequencyHz - 770) < 10 }, "\(result.rejections)")
+        #expect(lone.reason == .dtmf, "\(result.rejections)")
+        #expect(result.rejections.filter { $0.reason == .dtmf }.count == 4, "\(result.rejections)")
+    }
+
+    /// The same 770 Hz tone after the greeting with no digits before it is a beep.
+    @Test func findsABeepAtADTMFFrequencyWithNoDigitsBefore() throws {
+        let synth = Synth(seed: 5)
+        let (signal, onset) = Self.call(synth.tone([770], seconds: 0.4))
+        let result = try Self.events(signal)
+        let beep = try #require(result.beeps.first, "rejections: \(result.rejections)")
+        #expect(abs(beep.onsetMs - onset) <= 30, "onset \(beep.onsetMs) vs \(onset)")
+    }
+
     /// The first burst is already sounding when the stream starts. The others are turned down by how the pair looks
     /// in the frames: 40 Hz apart the two merge into one wandering peak, 50 Hz apart they beat, 140 Hz apart they are
     /// matched as a call-progress pair, and 350 + 440 Hz, whose second tone the frames show too seldom for a pair, is a
