@@ -43,10 +43,21 @@ struct PendingTonesTests {
         let ended = Self.track(900, frames: 100...115, state: .watching)
         #expect(Self.summary(pending.trackEnded(ended, at: 117, speechRecognised: false)) == "none")
         #expect(pending.isWaiting)
-        // `quiet_after_ms` is 200 ms: 20 frames.
-        for frame in Int64(118)..<137 { #expect(Self.summary(pending.resolve(now: frame, current: nil)) == "none") }
-        #expect(Self.summary(pending.resolve(now: 137, current: nil)) == "settle 900")
+        // `quiet_after_ms` is 300 ms: 30 frames.
+        for frame in Int64(118)..<147 { #expect(Self.summary(pending.resolve(now: frame, current: nil)) == "none") }
+        #expect(Self.summary(pending.resolve(now: 147, current: nil)) == "settle 900")
         #expect(!pending.isWaiting)
+    }
+
+    /// A pause between words is shorter than `quiet_after_ms`: a held harmonic with the next word 250 ms after it
+    /// is a voice, not a beep followed by quiet.
+    @Test func aToneWithTheNextWordAfterAPauseIsAVoice() {
+        var pending = Self.pending()
+        _ = pending.trackEnded(Self.track(400, frames: 100...115, state: .watching), at: 117, speechRecognised: true)
+        for frame in Int64(118)..<142 { #expect(Self.summary(pending.resolve(now: frame, current: nil)) == "none") }
+        // The next word: five voiced frames as loud as the tone, 250 ms after it, inside the 300 ms wait.
+        for _ in 0..<5 { pending.observeVoiced(bandEnergyDb: -25) }
+        #expect(Self.summary(pending.resolve(now: 147, current: nil)) == "reject speech_around 5.0 400")
     }
 
     @Test func aWatchedToneFollowedBySpeechIsAVoice() {
@@ -54,14 +65,14 @@ struct PendingTonesTests {
         _ = pending.trackEnded(Self.track(300, frames: 100...115, state: .watching), at: 117, speechRecognised: true)
         // `max_voiced_after` is 4: the fifth voiced frame as loud as the tone (within 12 dB) rejects it.
         for _ in 0..<5 { pending.observeVoiced(bandEnergyDb: -25) }
-        #expect(Self.summary(pending.resolve(now: 137, current: nil)) == "reject speech_around 5.0 300")
+        #expect(Self.summary(pending.resolve(now: 147, current: nil)) == "reject speech_around 5.0 300")
     }
 
     @Test func soundFarUnderTheToneIsTheBackground() {
         var pending = Self.pending()
         _ = pending.trackEnded(Self.track(1200, frames: 100...115, state: .watching), at: 117, speechRecognised: true)
         for _ in 0..<15 { pending.observeVoiced(bandEnergyDb: -40) }
-        #expect(Self.summary(pending.resolve(now: 137, current: nil)) == "settle 1200")
+        #expect(Self.summary(pending.resolve(now: 147, current: nil)) == "settle 1200")
     }
 
     @Test func aLongCallProgressToneIsRingback() {

@@ -65,4 +65,12 @@ struct RecentTonesTests {
         #expect(recent.isInSIT(at: 1000 + RecentTones.sitTripletFrames))
         #expect(!recent.isInSIT(at: 1001 + RecentTones.sitTripletFrames))
     }
+
+    @Test func aDTMFDigitOpensAStringForTheNextFiveSeconds() {
+        var recent = RecentTones()
+        #expect(!recent.isInDTMFString(at: 0))
+        recent.heardDTMF(at: 1000)
+        #expect(recent.isInDTMFString(at: 1000 + RecentTones.dtmfStringFrames))
+        #expect(!recent.isInDTMFString(at: 1001 + RecentTones.dtmfStringFrames))
+    }
 }

@@ -14,6 +14,17 @@ struct SignallingTonesTests {
         #expect(SignallingTones.classify(frequencyHz: 697 * 1.03, secondHz: 1209) == .none)
     }
 
+    @Test func aDTMFComponentIsAnyRowOrColumnFrequencyWithinTwoAndAHalfPercent() {
+        for frequency in [697.0, 770.0, 852.0, 941.0, 1209.0, 1336.0, 1477.0, 1633.0] {
+            #expect(SignallingTones.isDTMFComponent(frequencyHz: frequency * 1.02))
+            #expect(SignallingTones.isDTMFComponent(frequencyHz: frequency * 0.98))
+        }
+        // 1000 Hz, 730 Hz (between 697 and 770) and 697 · 1.03 are no digit's.
+        #expect(!SignallingTones.isDTMFComponent(frequencyHz: 1000))
+        #expect(!SignallingTones.isDTMFComponent(frequencyHz: 730))
+        #expect(!SignallingTones.isDTMFComponent(frequencyHz: 697 * 1.03))
+    }
+
     @Test(arguments: [(350.0, 440.0), (440.0, 480.0), (400.0, 450.0), (480.0, 620.0), (350.0, 450.0)])
     func aCallProgressPairIsRecognisedAsAPair(low: Double, high: Double) {
         #expect(SignallingTones.classify(frequencyHz: high, secondHz: low) == .callProgressPair)

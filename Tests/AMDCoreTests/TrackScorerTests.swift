@@ -38,13 +38,14 @@ struct TrackScorerTests {
 
     /// The first look at `track` at its last frame, with a fresh front end and classifier.
     static func firstLook(
-        _ track: inout ToneTrack, context: GreetingContext, previous: ToneTrack? = nil
+        _ track: inout ToneTrack, context: GreetingContext, previous: ToneTrack? = nil,
+        recent: RecentTones = RecentTones()
     ) throws -> TrackScorer.FirstLook {
         var frames = try FrameAnalyzer(specification: BeepModel.default.features, thresholds: configuration.tone)
         var classifier = WindowClassifier(model: .default)
         return scorer.firstLook(
             &track, now: track.lastFrame, frames: &frames, classifier: &classifier, context: context,
-            recent: RecentTones(), previous: previous ?? Self.track([0], first: BeepDetector.longAgoFrame))
+            recent: recent, previous: previous ?? Self.track([0], first: BeepDetector.longAgoFrame))
     }
 
     @Test func aSteadyToneHasNoFault() {
@@ -129,6 +130,26 @@ struct TrackScorerTests {
         #expect(look.verdict == .reject(.dtmf, detail: 1209))
         #expect(look.remember)
         #expect(track.signalling == .dtmf)
+    }
+
+    @Test func aDTMFDigitOpensAString() throws {
+        var track = Self.track([Double](repeating: 852, count: 8), second: 1477)
+        let look = try Self.firstLook(&track, context: Self.context(voicedFrames: 60))
+        #expect(look.heardDTMF)
+    }
+
+    @Test func aLoneToneAtADTMFFrequencyWithinAStringIsADigit() throws {
+        var recent = RecentTones()
+        var track = Self.track([Double](repeating: 770, count: 8))
+        recent.heardDTMF(at: track.lastFrame - 30)
+        let look = try Self.firstLook(&track, context: Self.context(voicedFrames: 60), recent: recent)
+        #expect(look.verdict == .reject(.dtmf, detail: track.meanFrequencyHz))
+        #expect(look.heardDTMF)
+        // Off every row and column frequency, the same tone is judged as any other.
+        var off = Self.track([Double](repeating: 730, count: 8))
+        let offLook = try Self.firstLook(&off, context: Self.context(voicedFrames: 60), recent: recent)
+        #expect(offLook.verdict != .reject(.dtmf, detail: off.meanFrequencyHz))
+        #expect(!offLook.heardDTMF)
     }
 
     @Test func aToneTakingOverFromAnUnsteadyOneIsASuccession() throws {

@@ -34,8 +34,10 @@ extension BeepDetector {
         /// Classifier log-odds above the model's threshold for a track to be clear at its first look (models without
         /// a track classifier, which carries its own clear threshold).
         public var clearOddsMargin: Double = 2.0
-        /// How long the line must stay free of speech after a short unclear tone, in ms.
-        public var quietAfterMs = 200
+        /// How long the line must stay free of speech after a short unclear tone, in ms: longer than the pause
+        /// between a voice's words (up to about 250 ms), so a held harmonic with a word after it is not taken for a
+        /// beep, yet short against the quiet a mailbox leaves after its beep for the message.
+        public var quietAfterMs = 300
         /// Voiced non-tonal frames allowed in that quiet time.
         public var maxVoicedAfter = 4
         /// Sound in that quiet time counts as speech only within this many dB of the tone's level; fainter sound is

@@ -187,6 +187,7 @@ public struct BeepDetector: Sendable {
             )
             if look.remember { recent.remember(current, speechWindows: context.speechWindows) }
             if look.heardSIT { recent.heardSIT(at: now) }
+            if look.heardDTMF { recent.heardDTMF(at: now) }
             if let measurements = look.measurements {
                 onOutput(
                     .candidate(

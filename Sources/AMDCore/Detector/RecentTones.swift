@@ -9,6 +9,10 @@ struct RecentTones: Sendable {
     /// How long after a SIT segment is recognised further tones at SIT frequencies are taken for the rest of its
     /// triplet, in frames: 2 s at the 10 ms hop, past the three segments of at most 380 ms and their gaps.
     static let sitTripletFrames: Int64 = 200
+    /// How long after a DTMF digit a lone tone at a DTMF row or column frequency is taken for the next digit with
+    /// its partner tone lost, in frames: 5 s at the 10 ms hop. Digits are keyed in strings, a fraction of a second
+    /// apart, and strings a few seconds apart between prompts; a voicemail beep does not follow keyed digits.
+    static let dtmfStringFrames: Int64 = 500
     /// Frame index of a slot never filled: far enough before any frame that no cadence window reaches it, and far
     /// enough from `Int64.min` that subtracting from it cannot overflow.
     private static let neverFrame = Int64.min / 2
@@ -20,6 +24,9 @@ struct RecentTones: Sendable {
     private var next = 0
     /// Last frame of the SIT triplet heard most recently; -1 before any.
     private var sitUntilFrame: Int64 = -1
+
+    /// Last frame of the DTMF string heard most recently; -1 before any.
+    private var dtmfUntilFrame: Int64 = -1
 
     /// An empty memory.
     init() {}
@@ -50,4 +57,13 @@ struct RecentTones: Sendable {
 
     /// Whether frame `now` falls within a SIT triplet heard before.
     func isInSIT(at now: Int64) -> Bool { now <= sitUntilFrame }
+
+    /// Notes that a DTMF digit was recognised at frame `now`: lone tones at DTMF frequencies until
+    /// ``dtmfStringFrames`` later are digits of the same keyed string.
+    mutating func heardDTMF(at now: Int64) {
+        dtmfUntilFrame = now + Self.dtmfStringFrames
+    }
+
+    /// Whether frame `now` falls within a string of DTMF digits heard before.
+    func isInDTMFString(at now: Int64) -> Bool { now <= dtmfUntilFrame }
 }

@@ -61,6 +61,13 @@ public enum SignallingTones {
         return .none
     }
 
+    /// Whether `frequencyHz` lies within ``dtmfTolerance`` of one of DTMF's eight row or column frequencies: a digit
+    /// whose partner tone was lost (to twist, a handset's filter or a codec) shows as one tone at such a frequency.
+    public static func isDTMFComponent(frequencyHz: Double) -> Bool {
+        matches(frequencyHz, dtmfLow, tolerance: dtmfTolerance)
+            || matches(frequencyHz, dtmfHigh, tolerance: dtmfTolerance)
+    }
+
     /// Whether `frequencyHz` lies within `tolerance` (relative) of a single-frequency signalling tone's nominal
     /// value: call progress (400, 425, 440, 450 Hz), fax CNG (1100 Hz) or answer tone (2100, 2225 Hz).
     public static func isNominal(frequencyHz: Double, tolerance: Double) -> Bool {

@@ -34,6 +34,8 @@ struct TrackScorer: Sendable {
         var remember = false
         /// The tone is a later segment of a SIT triplet: tones at SIT frequencies soon after are its rest.
         var heardSIT = false
+        /// The tone is a DTMF digit: lone tones at DTMF frequencies soon after are more digits of its string.
+        var heardDTMF = false
         /// What the track classifier was given, once the tone passed the signal rules: a candidate for fitting it.
         var measurements: TrackMeasurements?
     }
@@ -128,10 +130,20 @@ struct TrackScorer: Sendable {
             speechBetween: context.confirmingSpeechWindows
         )
         switch track.signalling {
-        case .dtmf: return reject(.dtmf, second, remember: true)
+        case .dtmf:
+            var look = reject(.dtmf, second, remember: true)
+            look.heardDTMF = true
+            return look
         case .callProgressPair: return reject(.callProgress, second, remember: true)
         case .sitLater where recent.isInSIT(at: now): return reject(.sit, frequency)
         default: break
+        }
+        // A tone at a DTMF row or column frequency amid a keyed string is a digit whose partner was lost (another
+        // tone beside it, such as a voice's harmonic under the keypad, pairs with no digit).
+        if recent.isInDTMFString(at: now), SignallingTones.isDTMFComponent(frequencyHz: frequency) {
+            var look = reject(.dtmf, frequency, remember: true)
+            look.heardDTMF = true
+            return look
         }
         if repeated { return reject(.repeated, frequency, remember: true) }
         // A voicemail beep follows a greeting; tones before anyone spoke are the network's (ringback, SIT, fax).
