@@ -141,6 +141,28 @@ struct GaussianNBTests {
         }
     }
 
+    /// The detector's path, with the feature-independent terms computed once per model, gives the same bits as the
+    /// path that computes them for every vector (on the shipped model, whose 6 classes and 40 features it runs on).
+    @Test func precomputedClassTermsGiveTheSameBits() throws {
+        let model = BeepModel.default.classifier
+        let terms = model.featureIndependentTerms()
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let x = (0..<model.featureCount).map { j in
+                model.theta[j % model.classCount][j] * Double.random(in: 0...2, using: &random)
+            }
+            var direct = [Double](repeating: 0, count: model.classCount)
+            var precomputed = direct
+            x.withUnsafeBufferPointer { x in
+                direct.withUnsafeMutableBufferPointer { model.predictLogProba(x, into: $0) }
+                terms.withUnsafeBufferPointer { terms in
+                    precomputed.withUnsafeMutableBufferPointer { model.predictLogProba(x, classTerms: terms, into: $0) }
+                }
+            }
+            #expect(direct.map(\.bitPattern) == precomputed.map(\.bitPattern), "x = \(x)")
+        }
+    }
+
     /// The committed `model.json` (the converter's output), decoded without Python.
     @Test func decodesConvertedModelFile() throws {
         let file = try JSONDecoder().decode(ModelFile.self, from: fixtureData("gnb/model.json"))

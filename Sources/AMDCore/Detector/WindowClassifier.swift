@@ -26,6 +26,8 @@ struct WindowClassifier: Sendable {
     let hasSpeechClass: Bool
 
     private let classifier: GaussianNB
+    /// The classifier's feature-independent terms, computed once rather than for every window.
+    private let classTerms: [Double]
     private var features: [Double]
     private var posterior: [Double]
     private let tonalClassMask: [Bool]
@@ -35,6 +37,7 @@ struct WindowClassifier: Sendable {
     /// Creates the classifier of `model`, with buffers for its feature dimension and classes.
     init(model: BeepModel) {
         classifier = model.classifier
+        classTerms = model.classifier.featureIndependentTerms()
         features = [Double](repeating: 0, count: model.features.dimension)
         posterior = [Double](repeating: 0, count: model.classifier.classes.count)
         tonalClassMask = model.classifier.classes.map { model.tonalClasses.contains($0) }
@@ -68,7 +71,9 @@ struct WindowClassifier: Sendable {
     private mutating func predict(_ frames: FrameAnalyzer) {
         features.withUnsafeMutableBufferPointer { frames.contextFeatures(into: $0) }
         features.withUnsafeBufferPointer { x in
-            posterior.withUnsafeMutableBufferPointer { classifier.predictLogProba(x, into: $0) }
+            classTerms.withUnsafeBufferPointer { terms in
+                posterior.withUnsafeMutableBufferPointer { classifier.predictLogProba(x, classTerms: terms, into: $0) }
+            }
         }
     }
 
