@@ -90,6 +90,35 @@ struct ServerConfigurationTests {
         #expect(hub.noBeepTimeoutMs(forCall: id) == 2500)
     }
 
+    /// A device, FIFO or directory named as the config file or the model would block the start or read without end:
+    /// each is refused with its reason, as is a file over the size limit.
+    @Test func onlyRegularFilesOfSensibleSizeAreRead() throws {
+        for path in ["/dev/zero", "/tmp"] {
+            #expect(throws: ConfigError.unreadableFile(path: path, reason: "cannot be read (not a regular file)")) {
+                _ = try ServerConfiguration.load(arguments: ["--config", path], environment: [:])
+            }
+            #expect {
+                _ = try ServerConfiguration.load(arguments: ["--model", path], environment: [:])
+            } throws: { error in
+                guard case .invalidValue("model", "flag --model", let message) = error as? ConfigError else {
+                    return false
+                }
+                return message == "cannot read \(path): not a regular file"
+            }
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("amd-edge-large-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let large = directory.appendingPathComponent("config.json")
+        try Data(count: (1 << 20) + 1).write(to: large)
+        #expect(
+            throws: ConfigError.unreadableFile(
+                path: large.path, reason: "cannot be read (1048577 bytes, over the 1048576-byte limit)")
+        ) {
+            _ = try ServerConfiguration.load(arguments: ["--config", large.path], environment: [:])
+        }
+    }
+
     @Test func modelIsReadAndCheckedAtStartUp() throws {
         var edited = BeepModel.default
         edited.detector.refractoryMs = 1234

@@ -141,9 +141,9 @@ extension ServerConfiguration {
             let path = try value.single()
             let data: Data
             do {
-                data = try Data(contentsOf: URL(fileURLWithPath: path))
+                data = try RegularFile.read(path, maxBytes: RegularFile.maxModelBytes)
             } catch {
-                throw value.fail("cannot read \(path): \(error.fileReadReason)")
+                throw value.fail("cannot read \(path): \(error)")
             }
             do {
                 config.model = try BeepModel(json: data)

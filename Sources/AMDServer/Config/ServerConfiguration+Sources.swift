@@ -26,7 +26,7 @@ extension ServerConfiguration {
     /// - Throws: ``ConfigError``.
     package static func load(
         arguments: [String], environment: [String: String],
-        readFile: (String) throws -> Data = { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+        readFile: (String) throws -> Data = { try RegularFile.read($0, maxBytes: RegularFile.maxConfigBytes) }
     ) throws(ConfigError) -> ServerConfiguration {
         let flags = try flagValues(arguments)
         var providers: [any ConfigProvider] = [
