@@ -8,8 +8,11 @@ struct AnswerClassifierTests {
     /// The line's noise and a voice on it, in dB.
     static let noiseDb = -50.0
     static let speechDb = -20.0
-    /// A greeting longer than `long_greeting_ms` (6 s), in ms.
-    static let greetingMs: Int64 = 6500
+    /// The default thresholds' greeting length and syllable-rate check, in ms.
+    static let longGreetingMs = Int64(AnswerClassifier.Configuration.default.longGreetingMs)
+    static let rateCheckMs = Int64(AnswerClassifier.Configuration.default.rateCheckMs)
+    /// A greeting longer than `long_greeting_ms`, in ms.
+    static let greetingMs = longGreetingMs + 500
 
     /// Feeds 10 ms frames to a classifier and collects what it reports.
     struct Feeder {
@@ -43,6 +46,32 @@ struct AnswerClassifierTests {
         /// A syllable's frames, and those of them where the voice dips.
         static let syllableFrames: Int64 = 10
         static let dipFrames: ClosedRange<Int64> = 4...5
+
+        /// Feeds `ms` of speech with `perSecond` distinct syllables a second: each rises to the speech level at its
+        /// middle from ``syllableSpanDb`` under it, and ends in a dip to the line's noise for a fifth of it (so that
+        /// the noise floor stays under the voice).
+        mutating func feedSyllables(ms: Int64, perSecond: Int64) {
+            let period = 1000 / perSecond / AnswerClassifierTests.frameMs
+            let dip = period / Self.syllableDipShare
+            let middle = (period - dip) / 2
+            for index in 0..<(ms / AnswerClassifierTests.frameMs) {
+                nowMs += AnswerClassifierTests.frameMs
+                let position = index % period
+                let frame =
+                    position >= period - dip
+                    ? AnswerFrame(sound: .quiet, levelDb: AnswerClassifierTests.noiseDb)
+                    : AnswerFrame(
+                        sound: .voice,
+                        levelDb: AnswerClassifierTests.speechDb - Self.syllableSpanDb * Double(abs(position - middle))
+                            / Double(middle)
+                    )
+                take(classifier.observe(frame, atMs: nowMs))
+            }
+        }
+
+        /// A shaped syllable's dip is one part in this many of it; it starts and ends this far under its peak, in dB.
+        static let syllableDipShare: Int64 = 5
+        static let syllableSpanDb = 6.0
 
         mutating func beep(confidence: Double = 0.95) { take(classifier.beep(atMs: nowMs, confidence: confidence)) }
 
@@ -83,8 +112,8 @@ struct AnswerClassifierTests {
         #expect(decision.answeredBy == .machine)
         #expect(decision.cause == .longGreeting)
         #expect(decision.speechOnsetMs == 300)
-        // 6 s of speech since the onset, pauses bridged.
-        #expect(decision.decidedMs == 300 + 6000)
+        // `long_greeting_ms` of speech since the onset, pauses bridged.
+        #expect(decision.decidedMs == 300 + Self.longGreetingMs)
     }
 
     @Test func aLongUtteranceThenALongPauseIsAHuman() throws {
@@ -105,8 +134,54 @@ struct AnswerClassifierTests {
         let decision = try #require(feeder.decisions.first)
         #expect(decision.answeredBy == .machine)
         #expect(decision.cause == .longGreeting)
-        #expect(decision.decidedMs == 300 + 6000)
+        #expect(decision.decidedMs == 300 + Self.longGreetingMs)
         #expect(feeder.decisions.count == 1)
+    }
+
+    @Test func quickSpeechGoingOnIsAMachineAtTheRateCheck() throws {
+        var feeder = try Feeder()
+        feeder.feed(.quiet, ms: 300)
+        // Five syllables a second, over `machine_syllable_rate` (3.5): a greeting read on.
+        feeder.feedSyllables(ms: 8000, perSecond: 5)
+        let decision = try #require(feeder.decisions.first)
+        #expect(feeder.decisions.count == 1)
+        #expect(decision.answeredBy == .machine)
+        #expect(decision.cause == .longGreeting)
+        #expect(decision.speechOnsetMs == 300)
+        #expect(decision.decidedMs == 300 + Self.rateCheckMs)
+        #expect(decision.confidence == 0.8)
+    }
+
+    @Test func slowSpeechGoingOnWaitsForTheLongGreeting() throws {
+        var feeder = try Feeder()
+        feeder.feed(.quiet, ms: 300)
+        // Two syllables a second, under `machine_syllable_rate`: not judged until `long_greeting_ms`.
+        feeder.feedSyllables(ms: 8000, perSecond: 2)
+        let decision = try #require(feeder.decisions.first)
+        #expect(decision.answeredBy == .machine)
+        #expect(decision.decidedMs > 300 + Self.rateCheckMs)
+        #expect(decision.decidedMs <= 300 + Self.longGreetingMs + 500)
+        #expect(decision.confidence == 0.9)
+    }
+
+    @Test func aSyllablePeakIsCountedOnceAndOnlyWhenItRisesEnough() {
+        /// The frames (by index) a counter reports a peak after, given each frame's level; all frames are speech.
+        func peaks(_ levels: [Double]) -> [Int] {
+            var counter = SyllableCounter(frameMs: 10, riseDb: 6)
+            return levels.indices.filter { counter.observe(levelDb: levels[$0], speech: true) }
+        }
+        let silence = Array(repeating: -50.0, count: 20)
+        // A syllable rises 4 dB a frame to its peak, then falls 2 dB a frame.
+        let syllable: [Double] = [-40, -36, -32, -28, -24, -20, -22, -24, -26, -28, -30]
+        // Each peak (frames 25 and 36) is reported `delayFrames` (5) frames later.
+        #expect(SyllableCounter(frameMs: 10, riseDb: 6).delayFrames == 5)
+        #expect(peaks(silence + syllable + syllable + silence) == [30, 41])
+        // A held level is one peak where it starts, not one per frame; a bump of 4 dB on it is none.
+        let held = Array(repeating: -20.0, count: 30)
+        #expect(peaks(silence + held + [-23, -21, -19, -21, -23] + held) == [25])
+        // A frame that is not speech is no peak however it rises.
+        var counter = SyllableCounter(frameMs: 10, riseDb: 6)
+        #expect(!(silence + syllable).map { counter.observe(levelDb: $0, speech: false) }.contains(true))
     }
 
     @Test func networkTonesBeforeTheAnswerDoNotStartTheClock() throws {
@@ -272,7 +347,7 @@ struct AnswerClassifierTests {
         feeder.feed(.voice, ms: 500)
         feeder.feed(.quiet, ms: 1000)
         feeder.beep()
-        feeder.feed(.voice, ms: 6000)
+        feeder.feed(.voice, ms: Self.greetingMs)
         feeder.finish()
         #expect(feeder.decisions.map(\.answeredBy) == [.human])
         #expect(feeder.ends.isEmpty)

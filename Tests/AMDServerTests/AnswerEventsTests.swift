@@ -33,7 +33,7 @@ struct AnswerEventsTests {
     static let calls: [Expectation] = [
         Expectation(name: "human-hello", answeredBy: .human, cause: .shortGreetingThenSilence),
         Expectation(name: "human-talks-on", answeredBy: .human, cause: .shortGreetingThenSilence),
-        Expectation(name: "carrier-one-line", answeredBy: .machine, cause: .beep, machineEnd: .beep),
+        Expectation(name: "carrier-one-line", answeredBy: .machine, cause: .longGreeting, machineEnd: .beep),
         Expectation(name: "machine-silence", answeredBy: .machine, cause: .longGreeting, machineEnd: .silence),
         Expectation(name: "fax", answeredBy: .fax, cause: .faxTone),
     ]

@@ -33,6 +33,14 @@ extension AnswerClassifier {
         public var longGreetingMs: Int
         /// A pause this long ends an utterance: after a short one it decides `human`; shorter pauses are bridged.
         public var endSilenceMs: Int
+        /// Speech still going on this long after its onset is judged by its syllable rate (``machineSyllableRate``).
+        public var rateCheckMs: Int
+        /// Syllables per second since the speech onset from which speech still going on at ``rateCheckMs`` decides
+        /// `machine`: a recorded greeting is read on without waiting, a person who said a sentence stops for a reply,
+        /// so fewer syllables fall in the same time.
+        public var machineSyllableRate: Double
+        /// How far a syllable's peak must rise over the lowest level of the 150 ms before it, in dB.
+        public var syllableRiseDb: Double
         /// With no speech and no fax tone this long into the stream, the decision is `unknown` (`timeout`).
         public var answerTimeoutMs: Int
         /// After a machine's greeting, this much silence without a beep ends it with `silence`.
@@ -50,9 +58,9 @@ extension AnswerClassifier {
 
         /// The thresholds chosen on the cross-source validation corpus (tools/answer/README.md), where people
         /// answer with a whole sentence as often as with a word and with a television, music or a street behind
-        /// them: a machine is called only after 6 s of speech with no pause of 1.3 s, since hanging up on a person is
-        /// the worst error, and the floor rises 10 dB/s so that the noise behind a person does not fill their
-        /// pauses.
+        /// them: a machine is called after 6.5 s of speech with no pause of 1.3 s, or after 4.5 s when the speech
+        /// has held 3.5 syllables a second since its onset, since hanging up on a person is the worst error; the
+        /// floor rises 10 dB/s so that the noise behind a person does not fill their pauses.
         public static let `default` = Configuration(
             faxToneMs: 400,
             faxGapMs: 60,
@@ -66,8 +74,11 @@ extension AnswerClassifier {
             speechPeakFall: 0.001,
             longUtteranceMs: 1300,
             longPauseMs: 1300,
-            longGreetingMs: 6000,
+            longGreetingMs: 6500,
             endSilenceMs: 700,
+            rateCheckMs: 4500,
+            machineSyllableRate: 3.5,
+            syllableRiseDb: 6,
             answerTimeoutMs: 30_000,
             noBeepTimeoutMs: defaultNoBeepTimeoutMs,
             otherToneMs: 1000
@@ -89,6 +100,9 @@ extension AnswerClassifier {
             longPauseMs: Int,
             longGreetingMs: Int,
             endSilenceMs: Int,
+            rateCheckMs: Int,
+            machineSyllableRate: Double,
+            syllableRiseDb: Double,
             answerTimeoutMs: Int,
             noBeepTimeoutMs: Int,
             otherToneMs: Int
@@ -107,6 +121,9 @@ extension AnswerClassifier {
             self.longPauseMs = longPauseMs
             self.longGreetingMs = longGreetingMs
             self.endSilenceMs = endSilenceMs
+            self.rateCheckMs = rateCheckMs
+            self.machineSyllableRate = machineSyllableRate
+            self.syllableRiseDb = syllableRiseDb
             self.answerTimeoutMs = answerTimeoutMs
             self.noBeepTimeoutMs = noBeepTimeoutMs
             self.otherToneMs = otherToneMs
@@ -120,6 +137,7 @@ extension AnswerClassifier {
                 ("floor_warm_up_ms", floorWarmUpMs), ("long_utterance_ms", longUtteranceMs),
                 ("long_pause_ms", longPauseMs),
                 ("long_greeting_ms", longGreetingMs), ("end_silence_ms", endSilenceMs),
+                ("rate_check_ms", rateCheckMs),
                 ("answer_timeout_ms", answerTimeoutMs), ("other_tone_ms", otherToneMs),
             ]
             for (field, value) in positive where value <= 0 {
@@ -128,7 +146,8 @@ extension AnswerClassifier {
             let shares: [(String, Double)] = [
                 ("speech_margin_db", speechMarginDb), ("floor_fall", floorFall), ("floor_rise_db", floorRiseDb),
                 ("speech_peak_margin_db", speechPeakMarginDb), ("speech_peak_rise", speechPeakRise),
-                ("speech_peak_fall", speechPeakFall),
+                ("speech_peak_fall", speechPeakFall), ("machine_syllable_rate", machineSyllableRate),
+                ("syllable_rise_db", syllableRiseDb),
             ]
             for (field, value) in shares where !(value > 0 && value.isFinite) {
                 throw .invalidField(field: "answer.\(field)", reason: "must be positive, not \(value)")

@@ -8,6 +8,9 @@
 /// - a fax tone held `fax_tone_ms` decides `fax`, whenever it comes;
 /// - speech going on for `long_greeting_ms` from the onset, pauses under `end_silence_ms` bridged, decides
 ///   `machine` (`long_greeting`): people answer with a word or two and wait;
+/// - speech still going on `rate_check_ms` after the onset decides `machine` (`long_greeting`) sooner when it has
+///   held `machine_syllable_rate` syllables a second since the onset: a greeting is read on without a stop, while a
+///   person who said a sentence stops for the caller;
 /// - a shorter utterance followed by `end_silence_ms` of silence decides `human` (`short_greeting_then_silence`);
 ///   once the utterance has lasted `long_utterance_ms`, the pause must last `long_pause_ms` instead, since
 ///   greetings pause between sentences;
@@ -67,6 +70,10 @@ public struct AnswerClassifier: Sendable {
     /// Start of the current network tone after the decision and its last frame, in stream ms.
     private var toneStartMs: Int64 = Self.never
     private var lastToneMs: Int64 = Self.never
+    /// Finds the syllables of the speech, while undecided.
+    private var syllables: SyllableCounter
+    /// Syllable peaks since the speech onset.
+    private var syllableCount = 0
 
     /// A time long before any stream (−10⁹ ms), so that nothing counts as recent.
     static let never: Int64 = -1_000_000_000
@@ -74,6 +81,10 @@ public struct AnswerClassifier: Sendable {
     static let faxConfidence = 0.99
     /// Confidence of a long-greeting decision: a person may, rarely, say a long sentence at once.
     static let longGreetingConfidence = 0.9
+    /// Confidence of a machine decision from the syllable rate: a person reading a sentence out may be as quick.
+    static let fastSpeechConfidence = 0.8
+    /// Milliseconds in a second, to turn a count over stream ms into a rate per second.
+    static let msPerSecond = 1000.0
     /// Confidence of a human decision for an utterance of nearly `long_greeting_ms`; shorter ones rise towards
     /// ``maximumConfidence``.
     static let humanBaseConfidence = 0.6
@@ -90,6 +101,7 @@ public struct AnswerClassifier: Sendable {
         self.configuration = configuration
         self.frameMs = Int64(frameMs)
         warmUpFrames = max(1, configuration.floorWarmUpMs / frameMs)
+        syllables = SyllableCounter(frameMs: frameMs, riseDb: configuration.syllableRiseDb)
     }
 
     /// Takes in the frame ending at `atMs` (stream ms); returns what to report.
@@ -121,6 +133,10 @@ public struct AnswerClassifier: Sendable {
         if let decision {
             guard decision.answeredBy == .machine, machineEnd == nil else { return .none }
             return Actions(machineEnd: greetingEnd(frame, speech: speech, now: now))
+        }
+        let peak = syllables.observe(levelDb: frame.levelDb ?? Configuration.skippedFrameLevelDb, speech: speech)
+        if peak, let onset = speechOnsetMs, now - Int64(syllables.delayFrames) * frameMs > onset {
+            syllableCount += 1
         }
         return Actions(decision: decide(frame, speech: speech, now: now))
     }
@@ -208,6 +224,12 @@ public struct AnswerClassifier: Sendable {
         let spokenMs = lastVoiceMs - onset
         if speech && spokenMs >= Int64(configuration.longGreetingMs) {
             return settle(.machine, cause: .longGreeting, confidence: Self.longGreetingConfidence, now: now)
+        }
+        let elapsedMs = now - onset
+        if speech && elapsedMs >= Int64(configuration.rateCheckMs)
+            && Double(syllableCount) * Self.msPerSecond / Double(elapsedMs) >= configuration.machineSyllableRate
+        {
+            return settle(.machine, cause: .longGreeting, confidence: Self.fastSpeechConfidence, now: now)
         }
         guard now - lastVoiceMs >= pauseMs else { return nil }
         // How far the utterance fell short of a greeting: the shorter, the surer.
