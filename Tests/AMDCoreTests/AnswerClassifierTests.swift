@@ -8,11 +8,13 @@ struct AnswerClassifierTests {
     /// The line's noise and a voice on it, in dB.
     static let noiseDb = -50.0
     static let speechDb = -20.0
-    /// The default thresholds' greeting length and syllable-rate check, in ms.
+    /// The default thresholds' greeting lengths and syllable-rate check, in ms.
     static let longGreetingMs = Int64(AnswerClassifier.Configuration.default.longGreetingMs)
+    static let slowGreetingMs = Int64(AnswerClassifier.Configuration.default.slowGreetingMs)
     static let rateCheckMs = Int64(AnswerClassifier.Configuration.default.rateCheckMs)
-    /// A greeting longer than `long_greeting_ms`, in ms.
-    static let greetingMs = longGreetingMs + 500
+    /// A greeting of the default voice (``Feeder/feed(_:ms:levelDb:)``, whose level holds between dips and so has no
+    /// syllable peaks) longer than `slow_greeting_ms`, in ms.
+    static let greetingMs = slowGreetingMs + 500
 
     /// Feeds 10 ms frames to a classifier and collects what it reports.
     struct Feeder {
@@ -106,14 +108,14 @@ struct AnswerClassifierTests {
         feeder.feed(.voice, ms: 1000)
         // Past `long_utterance_ms`, a pause must last `long_pause_ms` (1.3 s) to end the utterance.
         feeder.feed(.quiet, ms: 1200)
-        feeder.feed(.voice, ms: 4000)
+        feeder.feed(.voice, ms: 5000)
         let decision = try #require(feeder.decisions.first)
         #expect(feeder.decisions.count == 1)
         #expect(decision.answeredBy == .machine)
         #expect(decision.cause == .longGreeting)
         #expect(decision.speechOnsetMs == 300)
-        // `long_greeting_ms` of speech since the onset, pauses bridged.
-        #expect(decision.decidedMs == 300 + Self.longGreetingMs)
+        // `slow_greeting_ms` of speech since the onset, pauses bridged: the default voice holds no syllable peaks.
+        #expect(decision.decidedMs == 300 + Self.slowGreetingMs)
     }
 
     @Test func aLongUtteranceThenALongPauseIsAHuman() throws {
@@ -130,7 +132,8 @@ struct AnswerClassifierTests {
     @Test func aLongGreetingIsAMachineEvenBeforeItEnds() throws {
         var feeder = try Feeder()
         feeder.feed(.quiet, ms: 300)
-        feeder.feed(.voice, ms: 8000)
+        // Three syllables a second: over `slow_speech_syllable_rate` (2.75), under `machine_syllable_rate` (3.5).
+        feeder.feedSyllables(ms: 8000, perSecond: 3)
         let decision = try #require(feeder.decisions.first)
         #expect(decision.answeredBy == .machine)
         #expect(decision.cause == .longGreeting)
@@ -148,19 +151,21 @@ struct AnswerClassifierTests {
         #expect(decision.answeredBy == .machine)
         #expect(decision.cause == .longGreeting)
         #expect(decision.speechOnsetMs == 300)
-        #expect(decision.decidedMs == 300 + Self.rateCheckMs)
+        // At `rate_check_ms`, or on the first voiced frame after it when it falls in a dip (40 ms).
+        #expect(decision.decidedMs >= 300 + Self.rateCheckMs && decision.decidedMs <= 300 + Self.rateCheckMs + 40)
         #expect(decision.confidence == 0.8)
     }
 
-    @Test func slowSpeechGoingOnWaitsForTheLongGreeting() throws {
+    @Test func slowSpeechGoingOnWaitsForTheSlowGreeting() throws {
         var feeder = try Feeder()
         feeder.feed(.quiet, ms: 300)
-        // Two syllables a second, under `machine_syllable_rate`: not judged until `long_greeting_ms`.
-        feeder.feedSyllables(ms: 8000, perSecond: 2)
+        // Two syllables a second, under `slow_speech_syllable_rate`: a person talking on, not judged until
+        // `slow_greeting_ms` (the frame then is in a dip, so the next voiced one decides).
+        feeder.feedSyllables(ms: 10_000, perSecond: 2)
         let decision = try #require(feeder.decisions.first)
         #expect(decision.answeredBy == .machine)
-        #expect(decision.decidedMs > 300 + Self.rateCheckMs)
-        #expect(decision.decidedMs <= 300 + Self.longGreetingMs + 500)
+        #expect(decision.decidedMs > 300 + Self.longGreetingMs + 500)
+        #expect(decision.decidedMs <= 300 + Self.slowGreetingMs + 100)
         #expect(decision.confidence == 0.9)
     }
 

@@ -1,7 +1,9 @@
 """A Python replica of AnswerClassifier over per-frame traces, for exploring rules and thresholds quickly.
 
-Traces: one file per call, one line per 10 ms frame `SOUND LEVEL VOICED NB` (SOUND q/v/s/f, LEVEL in 0.1 dB or x
-when the analysis skipped the frame, VOICED 0/1, NB S/M/O at each Gaussian NB window or -), and `B MS` for a beep.
+Traces: one file per call, one line per 10 ms frame `SOUND LEVEL VOICED NB [PURITY PROMINENCE FREQ F0 TONAL]`
+(SOUND q/v/s/f, LEVEL in 0.1 dB or x when the analysis skipped the frame, VOICED 0/1, NB S/M/O at each Gaussian NB
+window or -; the tone analysis' purity x1000, prominence in 0.1 dB, peak and implied fundamental in Hz and its tonal
+flag, which the replica does not read), and `B MS` for a beep.
 """
 import json, os, sys
 
@@ -34,6 +36,8 @@ def classify(frames, beeps, c=DEFAULT, frame_ms=10, hook=None):
     fax_start, last_fax = NEVER, NEVER
     bi = 0
     last_nb, last_nb_i = "-", -10**9
+    # Syllable peaks (SyllableCounter): levels (-70 when skipped) and speech flags so far, peaks since the onset.
+    levels, speeches, nuclei = [], [], 0
     for i, (snd, lv, voiced, nb) in enumerate(frames):
         now = (i + 1) * frame_ms
         while bi < len(beeps) and beeps[bi][0] <= i:
@@ -60,6 +64,8 @@ def classify(frames, beeps, c=DEFAULT, frame_ms=10, hook=None):
             last_nb, last_nb_i = nb, i
         recent = last_nb if i - last_nb_i < c.get("nb_frames", 8) else "-"
         speech = snd == "v" and above and recent not in c.get("nb_not_speech", "")
+        levels.append(lv if lv is not None else -70.0)
+        speeches.append(speech)
         pause = c["end_sil"]
         if onset is not None and last_voice - onset >= c["long_utt"]:
             pause = c["long_pause"]
@@ -81,12 +87,23 @@ def classify(frames, beeps, c=DEFAULT, frame_ms=10, hook=None):
             if now >= c["timeout"]:
                 return ("unknown", now, onset, "timeout")
             continue
+        # A peak 5 frames back: louder than the 5 before, no quieter than the 5 after, rise_db over the 15 before.
+        j = i - 5
+        if j >= 15 and (j + 1) * frame_ms > onset and speeches[j]:
+            L = levels
+            if L[j] > max(L[j - 5:j]) and L[j] >= max(L[j:j + 6]) and L[j] - min(L[j - 15:j]) >= c.get("rise_db", 6):
+                nuclei += 1
         pause = c["end_sil"]
         if last_voice - onset >= c["long_utt"]:
             pause = c["long_pause"]
         spoken = last_voice - onset
-        if speech and spoken >= c["long_greet"]:
+        elapsed = now - onset
+        rate = nuclei * 1000 / elapsed if elapsed > 0 else 0
+        if speech and spoken >= c["long_greet"] and (rate >= c.get("slow_rate", 0) or
+                                                     spoken >= c.get("slow_greet", c["long_greet"])):
             return ("machine", now, onset, "long_greeting")
+        if speech and elapsed >= c.get("rate_check", 10**9) and rate >= c.get("rate", 10**9):
+            return ("machine", now, onset, "syllable_rate")
         if now - last_voice >= pause:
             return ("human", now, onset, "short")
     return ("unknown", len(frames) * frame_ms, onset, "stream_ended")

@@ -29,8 +29,16 @@ extension AnswerClassifier {
         public var longUtteranceMs: Int
         /// The pause that ends an utterance longer than ``longUtteranceMs``.
         public var longPauseMs: Int
-        /// Speech lasting this long since its onset, with no pause of ``endSilenceMs``, decides `machine`.
+        /// Speech lasting this long since its onset, with no pause of ``endSilenceMs``, decides `machine` once it
+        /// has held ``slowSpeechSyllableRate`` syllables a second.
         public var longGreetingMs: Int
+        /// Speech lasting this long since its onset, with no pause of ``endSilenceMs``, decides `machine` whatever its
+        /// syllable rate.
+        public var slowGreetingMs: Int
+        /// Syllables per second since the speech onset under which speech lasting ``longGreetingMs`` is not yet a
+        /// machine: a person who talks on, pausing, or over a television that fills the pauses, holds fewer
+        /// syllables in the time than a greeting read on.
+        public var slowSpeechSyllableRate: Double
         /// A pause this long ends an utterance: after a short one it decides `human`; shorter pauses are bridged.
         public var endSilenceMs: Int
         /// Speech still going on this long after its onset is judged by its syllable rate (``machineSyllableRate``).
@@ -58,9 +66,9 @@ extension AnswerClassifier {
 
         /// The thresholds chosen on the cross-source validation corpus (tools/answer/README.md), where people
         /// answer with a whole sentence as often as with a word and with a television, music or a street behind
-        /// them: a machine is called after 6.5 s of speech with no pause of 1.3 s, or after 4.5 s when the speech
-        /// has held 3.5 syllables a second since its onset, since hanging up on a person is the worst error; the
-        /// floor rises 10 dB/s so that the noise behind a person does not fill their pauses.
+        /// them: a machine is called after 6 s of speech with no pause of 1.3 s if it held 2.75 syllables a second
+        /// (8 s if fewer), or after 4 s if it held 3.5, since hanging up on a person is the worst error; the floor
+        /// rises 10 dB/s so that the noise behind a person does not fill their pauses.
         public static let `default` = Configuration(
             faxToneMs: 400,
             faxGapMs: 60,
@@ -74,9 +82,11 @@ extension AnswerClassifier {
             speechPeakFall: 0.001,
             longUtteranceMs: 1300,
             longPauseMs: 1300,
-            longGreetingMs: 6500,
+            longGreetingMs: 6000,
+            slowGreetingMs: 8000,
+            slowSpeechSyllableRate: 2.75,
             endSilenceMs: 700,
-            rateCheckMs: 4500,
+            rateCheckMs: 4000,
             machineSyllableRate: 3.5,
             syllableRiseDb: 6,
             answerTimeoutMs: 30_000,
@@ -99,6 +109,8 @@ extension AnswerClassifier {
             longUtteranceMs: Int,
             longPauseMs: Int,
             longGreetingMs: Int,
+            slowGreetingMs: Int,
+            slowSpeechSyllableRate: Double,
             endSilenceMs: Int,
             rateCheckMs: Int,
             machineSyllableRate: Double,
@@ -120,6 +132,8 @@ extension AnswerClassifier {
             self.longUtteranceMs = longUtteranceMs
             self.longPauseMs = longPauseMs
             self.longGreetingMs = longGreetingMs
+            self.slowGreetingMs = slowGreetingMs
+            self.slowSpeechSyllableRate = slowSpeechSyllableRate
             self.endSilenceMs = endSilenceMs
             self.rateCheckMs = rateCheckMs
             self.machineSyllableRate = machineSyllableRate
@@ -137,7 +151,7 @@ extension AnswerClassifier {
                 ("floor_warm_up_ms", floorWarmUpMs), ("long_utterance_ms", longUtteranceMs),
                 ("long_pause_ms", longPauseMs),
                 ("long_greeting_ms", longGreetingMs), ("end_silence_ms", endSilenceMs),
-                ("rate_check_ms", rateCheckMs),
+                ("slow_greeting_ms", slowGreetingMs), ("rate_check_ms", rateCheckMs),
                 ("answer_timeout_ms", answerTimeoutMs), ("other_tone_ms", otherToneMs),
             ]
             for (field, value) in positive where value <= 0 {
@@ -147,6 +161,7 @@ extension AnswerClassifier {
                 ("speech_margin_db", speechMarginDb), ("floor_fall", floorFall), ("floor_rise_db", floorRiseDb),
                 ("speech_peak_margin_db", speechPeakMarginDb), ("speech_peak_rise", speechPeakRise),
                 ("speech_peak_fall", speechPeakFall), ("machine_syllable_rate", machineSyllableRate),
+                ("slow_speech_syllable_rate", slowSpeechSyllableRate),
                 ("syllable_rise_db", syllableRiseDb),
             ]
             for (field, value) in shares where !(value > 0 && value.isFinite) {

@@ -7,7 +7,8 @@
 ///   `min_speech_ms` of speech, the speech onset;
 /// - a fax tone held `fax_tone_ms` decides `fax`, whenever it comes;
 /// - speech going on for `long_greeting_ms` from the onset, pauses under `end_silence_ms` bridged, decides
-///   `machine` (`long_greeting`): people answer with a word or two and wait;
+///   `machine` (`long_greeting`): people answer with a word or two and wait; unless it held fewer than
+///   `slow_speech_syllable_rate` syllables a second, when it must go on for `slow_greeting_ms`;
 /// - speech still going on `rate_check_ms` after the onset decides `machine` (`long_greeting`) sooner when it has
 ///   held `machine_syllable_rate` syllables a second since the onset: a greeting is read on without a stop, while a
 ///   person who said a sentence stops for the caller;
@@ -222,12 +223,14 @@ public struct AnswerClassifier: Sendable {
             return settle(.unknown, cause: .timeout, confidence: 0, now: now)
         }
         let spokenMs = lastVoiceMs - onset
-        if speech && spokenMs >= Int64(configuration.longGreetingMs) {
+        let elapsedMs = now - onset
+        let syllableRate = elapsedMs > 0 ? Double(syllableCount) * Self.msPerSecond / Double(elapsedMs) : 0
+        if speech && spokenMs >= Int64(configuration.longGreetingMs)
+            && (syllableRate >= configuration.slowSpeechSyllableRate || spokenMs >= Int64(configuration.slowGreetingMs))
+        {
             return settle(.machine, cause: .longGreeting, confidence: Self.longGreetingConfidence, now: now)
         }
-        let elapsedMs = now - onset
-        if speech && elapsedMs >= Int64(configuration.rateCheckMs)
-            && Double(syllableCount) * Self.msPerSecond / Double(elapsedMs) >= configuration.machineSyllableRate
+        if speech && elapsedMs >= Int64(configuration.rateCheckMs) && syllableRate >= configuration.machineSyllableRate
         {
             return settle(.machine, cause: .longGreeting, confidence: Self.fastSpeechConfidence, now: now)
         }
