@@ -7,11 +7,11 @@ extension CallInspection {
     /// The only place `inspect` runs ``StreamDetector``: it feeds 20 ms packets, as the network would, and gathers
     /// what the detector's outputs report.
     static func decisions(
-        samples: [Int16], sampleRate: Int, model: BeepModel
+        samples: [Int16], sampleRate: Int, model: ValidatedModel
     ) throws(StreamDetectorError)
         -> [ToneDecision]
     {
-        var pipeline = try StreamDetector(encoding: .linear16, sampleRate: sampleRate, model: model)
+        var pipeline = try StreamDetector(encoding: .linear16, sampleRate: sampleRate, validated: model)
         var decisions: [ToneDecision] = []
         var candidates: [TrackCandidate] = []
         let packet = max(1, sampleRate / 50)

@@ -7,7 +7,7 @@ extension CallInspection {
     /// of a pcap or pcapng capture (`stream` as `detect` names it; the first audio stream when `nil`).
     /// - Throws: ``OfflineError`` naming the file and what was wrong with it.
     public static func load(
-        path: String, stream: String? = nil, format: FileFormat = .auto, rate: Int? = nil, model: BeepModel
+        path: String, stream: String? = nil, format: FileFormat = .auto, rate: Int? = nil, model: ValidatedModel
     ) throws(OfflineError) -> CallInspection {
         let bytes = try FileInput.read(path)
         let samples: [Int16]

@@ -65,7 +65,7 @@ public struct CallInspection: Sendable {
 
     /// Analyses a call's linear samples at `sampleRate` Hz with `model`.
     /// - Throws: ``StreamDetectorError`` when no pipeline fits the rate or the model.
-    public init(samples: [Int16], sampleRate: Int, model: BeepModel) throws(StreamDetectorError) {
+    public init(samples: [Int16], sampleRate: Int, model: ValidatedModel) throws(StreamDetectorError) {
         self.sampleRate = sampleRate
         durationMs = Int64(samples.count) * 1000 / Int64(max(1, sampleRate))
         decisions = try Self.decisions(samples: samples, sampleRate: sampleRate, model: model)
@@ -74,7 +74,7 @@ public struct CallInspection: Sendable {
         columnMs = spectrum.columnMs
         spectrogramRows = spectrum.rows
         topFrequencyHz = spectrum.topHz
-        let strip = try Self.frameClasses(samples: samples, sampleRate: sampleRate, model: model)
+        let strip = try Self.frameClasses(samples: samples, sampleRate: sampleRate, model: model.model)
         frames = strip.classes
         frameMs = strip.frameMs
     }

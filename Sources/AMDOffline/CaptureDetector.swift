@@ -50,7 +50,7 @@ public enum CaptureDetector {
     /// The `detect` lines for every RTP stream of a capture, stream by stream in order of first appearance.
     /// - Throws: ``OfflineError/badCapture(path:reason:)`` for a file that is not a readable capture.
     public static func lines(
-        file: String, bytes: [UInt8], model: BeepModel, debug: @escaping (String) -> Void
+        file: String, bytes: [UInt8], model: ValidatedModel, debug: @escaping (String) -> Void
     )
         throws(OfflineError) -> [String]
     {
@@ -66,7 +66,7 @@ public enum CaptureDetector {
             let name = stream.key.description
             var pipeline: StreamDetector
             do {
-                pipeline = try StreamDetector(encoding: .linear16, sampleRate: RTPAudioCodec.clockRateHz, model: model)
+                pipeline = try StreamDetector(encoding: .linear16, sampleRate: RTPAudioCodec.clockRateHz, validated: model)
             } catch {
                 throw .pipeline(path: file, error)
             }

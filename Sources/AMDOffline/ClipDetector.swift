@@ -8,10 +8,10 @@ public enum ClipDetector {
     /// - Throws: ``StreamDetectorError`` when no pipeline fits the clip's rate.
     public static func run(
         _ clip: AudioClip,
-        model: BeepModel,
+        model: ValidatedModel,
         onOutput: (BeepDetector.Output) -> Void = { _ in }
     ) throws(StreamDetectorError) -> [BeepEvent] {
-        var pipeline = try StreamDetector(encoding: clip.encoding, sampleRate: clip.sampleRate, model: model)
+        var pipeline = try StreamDetector(encoding: clip.encoding, sampleRate: clip.sampleRate, validated: model)
         var events: [BeepEvent] = []
         clip.data.withUnsafeBytes { bytes in
             // Feed 20 ms packets, as the network would.

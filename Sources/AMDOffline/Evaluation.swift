@@ -58,7 +58,7 @@ public struct Evaluation: Sendable {
     public private(set) var cpuSeconds = 0.0
 
     /// Runs every call of the manifest at `path` through a fresh pipeline with `model`.
-    public static func run(manifest path: String, model: BeepModel) throws(OfflineError) -> Evaluation {
+    public static func run(manifest path: String, model: ValidatedModel) throws(OfflineError) -> Evaluation {
         let entries = try ManifestEntry.load(path: path)
         var evaluation = Evaluation()
         for entry in entries {

@@ -37,7 +37,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        let base = try ModelOption.parse(self.base.map { ["--model", $0] } ?? []).load()
+        let base = try ModelOption.parse(self.base.map { ["--model", $0] } ?? []).load().model
         do {
             let items = try data.map { try Trainer.items(inFolder: $0) } ?? Trainer.items(inList: list ?? "")
             guard !items.isEmpty else { throw ValidationError("no labelled WAV files found") }

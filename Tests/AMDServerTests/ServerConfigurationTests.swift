@@ -128,9 +128,9 @@ struct ServerConfigurationTests {
         let good = directory.appendingPathComponent("model.json")
         try edited.jsonData().write(to: good)
         let config = try ServerConfiguration.resolve(fileData: nil, flags: ["model": [good.path]])
-        #expect(config.model == edited && config.modelPath == good.path)
+        #expect(config.model.model == edited && config.modelPath == good.path)
         let defaults = try ServerConfiguration.resolve(fileData: nil, flags: [:])
-        #expect(defaults.model == BeepModel.default && defaults.modelPath == nil)
+        #expect(defaults.model == .default && defaults.modelPath == nil)
 
         let missing = directory.appendingPathComponent("missing.json").path
         #expect {

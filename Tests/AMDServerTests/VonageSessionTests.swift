@@ -150,7 +150,7 @@ struct VonageSessionTests {
         model.trackClassifier?.clearThreshold = 1e9
         #expect(classifier.threshold < 1e9)
         let sink = RecordingSink()
-        var session = VonageSession(source: "s", sink: sink, maxMessageBytes: 65536, model: model)
+        var session = VonageSession(source: "s", sink: sink, maxMessageBytes: 65536, model: try ValidatedModel(model))
         _ = try text(&session, vonageHeader(rate: 16000))
         let bytes = call.bytes
         for start in stride(from: 0, to: bytes.count, by: call.frameBytes) {

@@ -43,7 +43,10 @@ public struct BeepDetector: Sendable {
     /// Steps per hertz to which an event's frequency is rounded (tenths of a hertz).
     static let frequencyStepsPerHz = 10.0
 
-    /// Creates a detector with `model` (the shipped default unless given) and, optionally, other settings.
+    /// Creates a detector with `model`, validating it first, and, optionally, other settings.
+    ///
+    /// A process that makes many detectors validates its model once as a ``ValidatedModel`` and uses
+    /// ``init(validated:configuration:answer:)``.
     /// - Parameters:
     ///   - model: the model.
     ///   - configuration: the beep rules' settings (the model's unless given).
@@ -54,10 +57,25 @@ public struct BeepDetector: Sendable {
         configuration: Configuration? = nil,
         answer: AnswerClassifier.Configuration = .default
     ) throws(ModelError) {
-        try model.validate()
+        try self.init(validated: ValidatedModel(model), configuration: configuration, answer: answer)
+    }
+
+    /// Creates a detector with a model validated beforehand, without validating it again: this is what a call costs
+    /// to open.
+    /// - Parameters:
+    ///   - validated: the model.
+    ///   - configuration: the beep rules' settings (the model's, already validated with it, unless given).
+    ///   - answer: the answer decision's thresholds.
+    /// - Throws: ``ModelError`` when a setting is invalid.
+    public init(
+        validated: ValidatedModel,
+        configuration: Configuration? = nil,
+        answer: AnswerClassifier.Configuration = .default
+    ) throws(ModelError) {
+        let model = validated.model
         self.model = model
+        if let configuration { try configuration.validate() }
         let configuration = configuration ?? model.detector
-        try configuration.validate()
         self.configuration = configuration
         frames = try FrameAnalyzer(specification: model.features, thresholds: configuration.tone)
         let clock = FrameClock(hopSamples: model.features.mfcc.hopLength, sampleRateHz: model.features.mfcc.sampleRate)

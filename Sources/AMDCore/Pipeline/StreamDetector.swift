@@ -23,20 +23,46 @@ public struct StreamDetector: Sendable {
     private static let chunk = 1024
     private static let millisecondsPerSecond: Int64 = 1000
 
-    /// Creates a pipeline for a stream.
+    /// Creates a pipeline for a stream, validating `model` first.
+    ///
+    /// A process that opens many streams validates its model once as a ``ValidatedModel`` and uses
+    /// ``init(encoding:sampleRate:validated:answer:)``.
     /// - Parameters:
     ///   - encoding: how the bytes are encoded.
     ///   - sampleRate: the input rate in Hz (8000 for G.711; 8000 to 48000 for linear PCM).
-    ///   - model: the detector's model (``BeepModel/default`` unless given).
+    ///   - model: the detector's model.
     ///   - answer: the answer decision's thresholds (the call's no-beep timeout among them).
     public init(
         encoding: AudioEncoding,
         sampleRate: Int,
-        model: BeepModel = .default,
+        model: BeepModel,
+        answer: AnswerClassifier.Configuration = .default
+    ) throws(StreamDetectorError) {
+        let validated: ValidatedModel
+        do {
+            validated = try ValidatedModel(model)
+        } catch {
+            throw .model(error)
+        }
+        try self.init(encoding: encoding, sampleRate: sampleRate, validated: validated, answer: answer)
+    }
+
+    /// Creates a pipeline for a stream with a model validated beforehand, without validating it again: this is what
+    /// a call costs to open.
+    /// - Parameters:
+    ///   - encoding: how the bytes are encoded.
+    ///   - sampleRate: the input rate in Hz (8000 for G.711; 8000 to 48000 for linear PCM).
+    ///   - validated: the detector's model (the shipped one unless given).
+    ///   - answer: the answer decision's thresholds (the call's no-beep timeout among them).
+    public init(
+        encoding: AudioEncoding,
+        sampleRate: Int,
+        validated: ValidatedModel = .default,
         answer: AnswerClassifier.Configuration = .default
     ) throws(StreamDetectorError) {
         self.encoding = encoding
         self.sampleRate = sampleRate
+        let model = validated.model
         let outputRate = model.features.mfcc.sampleRate
         do {
             resampler = try Resampler(inputRate: sampleRate, outputRate: outputRate)
@@ -44,7 +70,7 @@ public struct StreamDetector: Sendable {
             throw .unsupportedSampleRate(sampleRate)
         }
         do {
-            detector = try BeepDetector(model: model, answer: answer)
+            detector = try BeepDetector(validated: validated, answer: answer)
         } catch {
             throw .model(error)
         }

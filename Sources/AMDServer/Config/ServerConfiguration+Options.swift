@@ -146,7 +146,7 @@ extension ServerConfiguration {
                 throw value.fail("cannot read \(path): \(error)")
             }
             do {
-                config.model = try BeepModel(json: data)
+                config.model = try ValidatedModel(json: data)
             } catch {
                 throw value.fail("\(path) is not a usable model: \(error)")
             }

@@ -57,9 +57,9 @@ package struct ServerConfiguration: Sendable {
     /// ALSA PCM capture devices to monitor, one call each or one per channel with `@N` (`--alsa`, repeatable, each a
     /// comma-separated list; see ``alsaDevices(parsing:)`` and ``ALSADevice``), as written.
     package var alsa: [String] = []
-    /// The detector's model (`--model PATH`: a model JSON written by `amd-edge train`), read and checked at start-up;
-    /// the shipped model by default.
-    package var model: BeepModel = .default
+    /// The detector's model (`--model PATH`: a model JSON written by `amd-edge train`), read and validated once at
+    /// start-up, never per call; the shipped model by default.
+    package var model: ValidatedModel = .default
     /// The file ``model`` was read from, or `nil` for the shipped model.
     package var modelPath: String?
 

@@ -38,12 +38,12 @@ package struct ALSAIngress: Service {
     let metrics: ServerMetrics
     let logger: Logger
     /// The detector's model.
-    let model: BeepModel
+    let model: ValidatedModel
     private let stopRequest = StopRequest()
     /// One task per device, finishing when the device's thread ends.
     private var threads: [Task<Void, Never>] = []
 
-    private init(devices: [String], model: BeepModel, sink: any CallSink, metrics: ServerMetrics, logger: Logger) {
+    private init(devices: [String], model: ValidatedModel, sink: any CallSink, metrics: ServerMetrics, logger: Logger) {
         self.devices = devices
         self.model = model
         self.sink = sink
@@ -62,7 +62,7 @@ package struct ALSAIngress: Service {
     ///   - metrics: the daemon's metrics, for `amd_alsa_*` and the detector's time.
     ///   - logger: the daemon's logger.
     package static func open(
-        devices: [String], model: BeepModel = .default, sink: any CallSink, metrics: ServerMetrics, logger: Logger
+        devices: [String], model: ValidatedModel = .default, sink: any CallSink, metrics: ServerMetrics, logger: Logger
     ) async throws -> ALSAIngress {
         var ingress = ALSAIngress(devices: devices, model: model, sink: sink, metrics: metrics, logger: logger)
         let (starts, reportStart) = AsyncStream.makeStream(of: (index: Int, error: (any Error)?).self)
@@ -155,7 +155,7 @@ package struct ALSAIngress: Service {
         var detectors: [StreamDetector] = []
         do {
             for _ in 0..<device.channels {
-                detectors.append(try StreamDetector(encoding: .linear16, sampleRate: capture.sampleRate, model: model))
+                detectors.append(try StreamDetector(encoding: .linear16, sampleRate: capture.sampleRate, validated: model))
             }
         } catch {
             started(error)

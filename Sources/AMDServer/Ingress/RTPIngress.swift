@@ -32,15 +32,15 @@ package struct RTPIngress: Service {
     package func run() async throws {
         var channels: [any Channel] = []
         var ports: [Int] = []
-        // Built once (the model is checked here, at start-up); each stream copies the detector of its codec.
+        // Built once, with the model validated at start-up; each stream copies the detector of its codec.
         let settings = RTPIngressHandler.Settings(
             idleTimeout: configuration.idleTimeout, allow: configuration.rtpAllow,
             maxStreams: configuration.maxCalls,
             reassembler: .init(playsInOrderPacketsAtOnce: true),
             muLawDetector: try StreamDetector(
-                encoding: .muLaw, sampleRate: RTPAudioCodec.clockRateHz, model: configuration.model),
+                encoding: .muLaw, sampleRate: RTPAudioCodec.clockRateHz, validated: configuration.model),
             aLawDetector: try StreamDetector(
-                encoding: .aLaw, sampleRate: RTPAudioCodec.clockRateHz, model: configuration.model))
+                encoding: .aLaw, sampleRate: RTPAudioCodec.clockRateHz, validated: configuration.model))
         do {
             for range in configuration.rtp {
                 for port in range.ports {

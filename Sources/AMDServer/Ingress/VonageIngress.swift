@@ -26,7 +26,7 @@ package struct VonageIngress: Sendable {
         /// A connection is closed after this long without a message (`--ws-idle-timeout`).
         package var idleTimeout: Duration
         /// The detector's model (`--model`).
-        package var model: BeepModel
+        package var model: ValidatedModel
 
         /// Reads the settings from the daemon's configuration.
         package init(_ configuration: ServerConfiguration) {

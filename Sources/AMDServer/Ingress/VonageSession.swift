@@ -30,7 +30,7 @@ package struct VonageSession: Sendable {
     /// Largest message accepted, in bytes.
     package let maxMessageBytes: Int
     /// The detector's model.
-    let model: BeepModel
+    let model: ValidatedModel
     /// Where the call's metrics go (audio and detector seconds, frames); `nil` for none.
     let metrics: (any IngressMetricsRecorder)?
     /// The header, once received.
@@ -52,7 +52,7 @@ package struct VonageSession: Sendable {
     ///   - model: the detector's model.
     ///   - metrics: where the call's metrics go; `nil` for none.
     package init(
-        source: String, sink: any CallSink, maxMessageBytes: Int, model: BeepModel = .default,
+        source: String, sink: any CallSink, maxMessageBytes: Int, model: ValidatedModel = .default,
         metrics: (any IngressMetricsRecorder)? = nil
     ) {
         self.source = source
@@ -78,7 +78,7 @@ package struct VonageSession: Sendable {
         let header = try VonageHeader(parsing: bytes)
         let detector: StreamDetector
         do {
-            detector = try StreamDetector(encoding: .linear16, sampleRate: header.sampleRate, model: model)
+            detector = try StreamDetector(encoding: .linear16, sampleRate: header.sampleRate, validated: model)
         } catch {
             throw .detectorUnavailable("\(error)")
         }
