@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// How many times longer than in a normal run the tests wait for the daemon: `AMD_EDGE_TEST_TIME_SCALE`, a number of
 /// at least 1 (default 1).
@@ -16,4 +17,12 @@ let testTimeScale: Double = {
 extension Duration {
     /// This duration times ``testTimeScale``: how long a test waits for something it was told to wait this long for.
     var scaled: Duration { self * testTimeScale }
+}
+
+extension Trait where Self == TimeLimitTrait {
+    /// `.timeLimit(.minutes(minutes))` times ``testTimeScale``, rounded up to whole minutes (the unit the trait
+    /// counts in).
+    static func scaledTimeLimit(minutes: Int) -> Self {
+        .timeLimit(.minutes(Int((Double(minutes) * testTimeScale).rounded(.up))))
+    }
 }
