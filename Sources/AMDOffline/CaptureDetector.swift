@@ -66,7 +66,8 @@ public enum CaptureDetector {
             let name = stream.key.description
             var pipeline: StreamDetector
             do {
-                pipeline = try StreamDetector(encoding: .linear16, sampleRate: RTPAudioCodec.clockRateHz, validated: model)
+                pipeline = try StreamDetector(
+                    encoding: .linear16, sampleRate: RTPAudioCodec.clockRateHz, validated: model)
             } catch {
                 throw .pipeline(path: file, error)
             }

@@ -20,7 +20,9 @@ extension Evaluation {
     /// - Throws: ``OfflineError/unreadable(path:reason:)`` when a file cannot be written; a call whose picture
     ///   cannot be drawn gets a note on the page instead.
     @discardableResult
-    public func writeHTMLReport(folder: String, manifest: String, model: ValidatedModel) throws(OfflineError) -> [String] {
+    public func writeHTMLReport(
+        folder: String, manifest: String, model: ValidatedModel
+    ) throws(OfflineError) -> [String] {
         let calls = folder + "/calls"
         do {
             try FileManager.default.createDirectory(atPath: calls, withIntermediateDirectories: true)

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A running daemon seen from outside: its parts, the ports it bound, and a way to stop it.
 ///
@@ -35,7 +35,7 @@ package final class DaemonControl: Sendable {
     package let bus: EventBus
     /// The metrics.
     package let metrics: ServerMetrics
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     init(hub: CallHub, bus: EventBus, metrics: ServerMetrics) {
         self.hub = hub
@@ -48,7 +48,7 @@ package final class DaemonControl: Sendable {
         let ports: Ports? = await withTaskGroup(of: Ports?.self) { group in
             group.addTask {
                 await withCheckedContinuation { continuation in
-                    let ready: Ports?? = self.state.withLock { state in
+                    let ready: Ports?? = self.state.withLockedValue { state in
                         if let ports = Self.ports(state) { return .some(ports) }
                         if state.stopped { return .some(nil) }
                         state.waiters.append(continuation)
@@ -66,12 +66,12 @@ package final class DaemonControl: Sendable {
             return first
         }
         if let ports { return ports }
-        throw state.withLock { $0.stopped } ? .stopped : .timeout
+        throw state.withLockedValue { $0.stopped } ? .stopped : .timeout
     }
 
     /// Starts a graceful shutdown: stop ingress, end client streams, finish notifications within the deadline.
     package func shutdown() async {
-        let action = state.withLock { state in
+        let action = state.withLockedValue { state in
             state.shutdownRequested = true
             return state.shutdown
         }
@@ -88,14 +88,14 @@ package final class DaemonControl: Sendable {
 
     /// Installs the shutdown action; returns `true` when a shutdown was already asked for.
     func setShutdown(_ action: @escaping @Sendable () async -> Void) -> Bool {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.shutdown = action
             return state.shutdownRequested
         }
     }
 
     private func report(_ change: (inout State) -> Void) {
-        let (waiters, ports): ([CheckedContinuation<Ports?, Never>], Ports?) = state.withLock { state in
+        let (waiters, ports): ([CheckedContinuation<Ports?, Never>], Ports?) = state.withLockedValue { state in
             change(&state)
             let ports = Self.ports(state)
             guard ports != nil || state.stopped else { return ([], nil) }

@@ -1,6 +1,7 @@
-@testable import AMDCore
 import Foundation
 import Testing
+
+@testable import AMDCore
 
 /// `ValidatedModel`: made only by validating, refused with the validation's reason, and taken by the detectors as is.
 struct ValidatedModelTests {
@@ -27,7 +28,9 @@ struct ValidatedModelTests {
         #expect(validated.model == BeepModel.default)
         var bad = BeepModel.default
         bad.tonalClasses = ["beep", "whistle"]
-        #expect(throws: ModelError.invalidField(field: "tonal_classes[1]", reason: "'whistle' is not a classifier class")) {
+        #expect(
+            throws: ModelError.invalidField(field: "tonal_classes[1]", reason: "'whistle' is not a classifier class")
+        ) {
             try ValidatedModel(json: try bad.jsonData())
         }
     }

@@ -40,7 +40,7 @@ struct ALSAIngressTests {
         return (samples, onset * 1000 / 16000)
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.scaledTimeLimit(minutes: 2))
     func beepOnACaptureDeviceReachesTheLongPollAndEndsAtShutdown() async throws {
         let (samples, truthMs) = try Self.speechThenBeep()
         // Pipes: once a device's samples are read, its capture waits for more, as on a real card.
@@ -85,7 +85,7 @@ struct ALSAIngressTests {
         }
         // withDaemon has shut the daemon down gracefully: both capture threads stopped and ended their calls.
         let shutdownTook = ContinuousClock.now - shutdownStarted
-        #expect(shutdownTook < .seconds(5), "graceful shutdown took \(shutdownTook)")
+        #expect(shutdownTook < Duration.seconds(5).scaled, "graceful shutdown took \(shutdownTook)")
         let control = try #require(daemonControl)
         for id in [beepingID, talkingID] {
             let call = try #require(control.hub.call(id))
@@ -97,7 +97,7 @@ struct ALSAIngressTests {
         #expect(beepCall.audioMs >= beepCall.beep?.detectedMs ?? .max)
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.scaledTimeLimit(minutes: 2))
     func eachChannelOfAMultiChannelDeviceIsItsOwnCall() async throws {
         // A two-line card: a voicemail call on line 1, a caller talking then a quiet line on line 2.
         let (voicemail, truthMs) = try Self.speechThenBeep()
@@ -126,7 +126,7 @@ struct ALSAIngressTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.scaledTimeLimit(minutes: 2))
     func theDaemonsNoBeepTimeoutAppliesToCaptureCalls() async throws {
         // A machine whose greeting is followed by silence, captured at the device's 16 kHz: each sample of the 8 kHz
         // recording is held for two, so the greeting keeps its length (played twice as fast, it would be a short
@@ -176,7 +176,7 @@ struct ALSAIngressTests {
         #expect(ALSAIngress.callID(device: String(repeating: "x", count: 300)).count == 128)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.scaledTimeLimit(minutes: 1))
     func aDeviceThatCannotBeOpenedStopsTheDaemonNamingIt() async throws {
         let good = try ALSATestDevice(samples: [Int16](repeating: 0, count: 1600))
         defer { good.remove() }

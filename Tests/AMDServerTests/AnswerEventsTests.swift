@@ -75,7 +75,7 @@ struct AnswerEventsTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(2)), arguments: calls)
+    @Test(.scaledTimeLimit(minutes: 2), arguments: calls)
     func rtpCallsAreDecidedAndPublished(_ call: Expectation) async throws {
         let (receiver, channel) = try await UDPReceiver.start()
         defer { channel.close(promise: nil) }
@@ -117,7 +117,7 @@ struct AnswerEventsTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(2)), arguments: calls)
+    @Test(.scaledTimeLimit(minutes: 2), arguments: calls)
     func websocketCallsAreDecided(_ call: Expectation) async throws {
         let linear = try muLawSamples(ofWAV: call.path).map(G711.muLawToLinear)
         let bytes = GeneratedCall.littleEndianBytes(linear)

@@ -71,7 +71,7 @@ struct GrafanaDashboardTests {
         #expect(names.contains("amd_answers_total") && names.contains("amd_machine_ends_total"))
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.scaledTimeLimit(minutes: 1))
     func everyMetricTheDashboardQueriesIsInARealScrape() async throws {
         let names = Self.expressions(try Self.dashboard())
             .reduce(into: Set<String>()) { $0.formUnion(Self.metricNames($1)) }

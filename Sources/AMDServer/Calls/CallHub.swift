@@ -1,14 +1,15 @@
 package import AMDCore
 package import FoundationEssentials
 import Metrics
+import NIOConcurrencyHelpers
 package import RTP
-import Synchronization
 
 /// The daemon's calls: what every ingress reports to (``CallSink``) and what the API reads.
 ///
-/// State sits behind one `Mutex`. Ingresses call in only when something happens or every few hundred
-/// milliseconds of audio, never per packet, so the lock is not on the per-packet path. Events are published
-/// after the lock is released; a call's reports come from one thread, so its events keep their order.
+/// State sits behind one lock (NIO's, a pthread mutex that ThreadSanitizer sees). Ingresses call in only when
+/// something happens or every few hundred milliseconds of audio, never per packet, so the lock is not on the
+/// per-packet path. Events are published after the lock is released; a call's reports come from one thread, so its
+/// events keep their order.
 package final class CallHub: CallSink {
     /// Limits of the hub.
     package struct Limits: Sendable {
@@ -75,7 +76,7 @@ package final class CallHub: CallSink {
     private let bus: EventBus
     private let metrics: ServerMetrics
     private let bootTag: String
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     /// Creates a hub.
     package init(limits: Limits, bus: EventBus, metrics: ServerMetrics) {
@@ -95,7 +96,7 @@ package final class CallHub: CallSink {
     /// registrations are bounded by ``Limits/maxRegistrations``.
     package func open(_ descriptor: CallDescriptor) -> String? {
         let now = Date()
-        let opened: (call: Call, hubID: String)? = state.withLock { state in
+        let opened: (call: Call, hubID: String)? = state.withLockedValue { state in
             sweep(&state, now: now)
             let registration = state.registrations.values.first(where: { $0.match.matches(descriptor) })
             guard state.activeCount < limits.maxCalls || registration != nil else { return nil }
@@ -132,7 +133,7 @@ package final class CallHub: CallSink {
     /// Refreshes a call's counters.
     package func update(_ id: String, counters: CallCounters) {
         let now = Date()
-        state.withLock { state in
+        state.withLockedValue { state in
             guard state.records[id]?.call.state == .active else { return }
             state.records[id]?.call.apply(counters, now: now)
         }
@@ -141,7 +142,7 @@ package final class CallHub: CallSink {
     /// Records the call's first beep and publishes a `beep` event (every beep is published).
     package func beep(_ id: String, event: BeepEvent, counters: CallCounters) {
         let now = Date()
-        let call: Call? = state.withLock { state in
+        let call: Call? = state.withLockedValue { state in
             guard var record = state.records[id] else { return nil }
             record.call.apply(counters, now: now)
             if record.call.beep == nil {
@@ -186,7 +187,7 @@ package final class CallHub: CallSink {
     private func firstRecord(
         _ id: String, counters: CallCounters, now: Date, _ record: (inout Call) -> Bool
     ) -> Call? {
-        state.withLock { state in
+        state.withLockedValue { state in
             guard var stored = state.records[id], record(&stored.call) else { return nil }
             stored.call.apply(counters, now: now)
             state.records[id] = stored
@@ -197,7 +198,7 @@ package final class CallHub: CallSink {
     /// Appends a DTMF digit to the call's `dtmf` string (bounded to 256 digits).
     package func dtmf(_ id: String, digit: String) {
         let now = Date()
-        state.withLock { state in
+        state.withLockedValue { state in
             guard var record = state.records[id], record.call.dtmf.count < 256 else { return }
             record.call.dtmf += digit.prefix(1)
             record.call.updatedAt = now
@@ -209,7 +210,7 @@ package final class CallHub: CallSink {
     /// Ends a call and publishes `call_ended`; the record stays visible for the retention period.
     package func close(_ id: String, counters: CallCounters, reason: CallEndReason) {
         let now = Date()
-        let call: Call? = state.withLock { state in
+        let call: Call? = state.withLockedValue { state in
             guard var record = state.records[id], record.call.state == .active else { return nil }
             record.call.apply(counters, now: now)
             record.call.state = .ended
@@ -235,7 +236,7 @@ package final class CallHub: CallSink {
     /// Active calls and those ended within the retention period, oldest first.
     package func calls() -> [Call] {
         let now = Date()
-        return state.withLock { state in
+        return state.withLockedValue { state in
             sweep(&state, now: now)
             return state.records.values.filter { !$0.hidden }.map(\.call)
         }
@@ -244,7 +245,7 @@ package final class CallHub: CallSink {
 
     /// The call with public id `id`, if active or retained.
     package func call(_ id: String) -> Call? {
-        state.withLock { state in
+        state.withLockedValue { state in
             guard let hubID = state.publicIDs[id], let record = state.records[hubID], !record.hidden else { return nil }
             return record.call
         }
@@ -252,18 +253,18 @@ package final class CallHub: CallSink {
 
     /// The no-beep timeout for the stream the hub opened as `id`, in ms: its registration's, else the daemon's.
     package func noBeepTimeoutMs(forCall id: String) -> Int? {
-        state.withLock { state in
+        state.withLockedValue { state in
             guard let registrationID = state.records[id]?.registrationID else { return limits.noBeepTimeoutMs }
             return state.registrations[registrationID]?.noBeepTimeoutMs ?? limits.noBeepTimeoutMs
         }
     }
 
     /// Active calls now.
-    package var activeCount: Int { state.withLock { $0.activeCount } }
+    package var activeCount: Int { state.withLockedValue { $0.activeCount } }
 
     /// Whether a registration names this SSRC or this source (see ``CallSink/isRegistered(address:port:ssrc:)``).
     package func isRegistered(address: IPAddress, port: UInt16, ssrc: UInt32) -> Bool {
-        state.withLock { state in
+        state.withLockedValue { state in
             if state.registrations.isEmpty { return false }
             return state.registeredSSRCs[ssrc] != nil
                 || state.registeredSources[CallRegistration.Match.Source(address: address, port: port)] != nil
@@ -278,7 +279,7 @@ package final class CallHub: CallSink {
     package func register(_ proposed: CallRegistration) throws(CallHubError) -> RegistrationResult {
         let (registration, source) = try proposed.validated()
         let now = Date()
-        return try state.withLock { state throws(CallHubError) in
+        return try withState { state throws(CallHubError) in
             sweep(&state, now: now)
             if state.registrations[registration.id] != nil {
                 throw .conflict("a registration with id \(registration.id) already exists")
@@ -316,7 +317,12 @@ package final class CallHub: CallSink {
 
     /// The registration with id `id`, if any.
     package func registration(_ id: String) -> CallRegistration? {
-        state.withLock { $0.registrations[id] }
+        state.withLockedValue { $0.registrations[id] }
+    }
+
+    /// Runs `body` under the lock, keeping its typed error (``NIOLockedValueBox/withLockedValue(_:)`` rethrows untyped).
+    private func withState<T>(_ body: (inout State) throws(CallHubError) -> T) throws(CallHubError) -> T {
+        try state.withLockedValue { state in Result { () throws(CallHubError) in try body(&state) } }.get()
     }
 
     /// Stops tracking `id` (`DELETE /v1/calls/{id}`): drops the registration and the call with that id.
@@ -324,7 +330,7 @@ package final class CallHub: CallSink {
     /// An active call is hidden (no more events) until its ingress closes it. Throws
     /// ``CallHubError/notFound(id:)`` when neither exists.
     package func delete(_ id: String) throws(CallHubError) {
-        try state.withLock { state throws(CallHubError) in
+        try withState { state throws(CallHubError) in
             let registration = state.registrations.removeValue(forKey: id)
             if let match = registration?.match {
                 if let ssrc = match.ssrc { Self.release(ssrc, from: &state.registeredSSRCs) }
@@ -346,7 +352,7 @@ package final class CallHub: CallSink {
     /// Forgets ended calls past the retention period or the count bound.
     package func sweep() {
         let now = Date()
-        state.withLock { sweep(&$0, now: now) }
+        state.withLockedValue { sweep(&$0, now: now) }
     }
 
     // MARK: Private

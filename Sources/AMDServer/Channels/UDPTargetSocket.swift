@@ -1,6 +1,6 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
-import Synchronization
 
 /// The datagram socket the UDP notifier sends one target's events from.
 ///
@@ -12,7 +12,7 @@ final class UDPTargetSocket: Sendable {
     /// Where datagrams go.
     let address: SocketAddress
     private let metrics: ServerMetrics
-    private let channel = Mutex<(any Channel)?>(nil)
+    private let channel = NIOLockedValueBox<(any Channel)?>(nil)
 
     init(address: SocketAddress, metrics: ServerMetrics) {
         self.address = address
@@ -29,20 +29,20 @@ final class UDPTargetSocket: Sendable {
                 }
             }
             .bind(host: bindHost, port: 0).get()
-        channel.withLock { $0 = opened }
+        channel.withLockedValue { $0 = opened }
     }
 
     /// Sends `text` as one datagram; throws when the socket refused it. Reopens the socket first if an earlier
     /// error closed it.
     func send(_ text: String) async throws {
-        if channel.withLock({ $0?.isActive }) != true { try await open() }
-        guard let current = channel.withLock({ $0 }) else { throw ChannelError.ioOnClosedChannel }
+        if channel.withLockedValue({ $0?.isActive }) != true { try await open() }
+        guard let current = channel.withLockedValue({ $0 }) else { throw ChannelError.ioOnClosedChannel }
         try await current.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: ByteBuffer(string: text)))
     }
 
     /// Closes the socket.
     func close() {
-        channel.withLock { $0 }?.close(promise: nil)
+        channel.withLockedValue { $0 }?.close(promise: nil)
     }
 }
 

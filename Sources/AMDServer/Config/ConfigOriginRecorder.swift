@@ -1,15 +1,15 @@
 import Configuration
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Remembers which provider gave each key its value, so that an error can name the source: a `ConfigReader`
 /// reports every lookup to its access reporter, with each provider's answer.
 final class ConfigOriginRecorder: AccessReporter {
-    private let origins = Mutex<[String: String]>([:])
+    private let origins = NIOLockedValueBox<[String: String]>([:])
 
     /// Where the value of `key` came from (`flag --max-calls`, `environment AMD_EDGE_MAX_CALLS`,
     /// `config file PATH`), or `nil` when no provider had it.
     func origin(of key: String) -> String? {
-        origins.withLock { $0[key] }
+        origins.withLockedValue { $0[key] }
     }
 
     func report(_ event: AccessEvent) {
@@ -17,7 +17,7 @@ final class ConfigOriginRecorder: AccessReporter {
             guard case .success(let lookup) = provider.result, lookup.value != nil else { continue }
             let key = event.metadata.key.components.joined(separator: ".")
             let origin = Self.origin(providerName: provider.providerName, encodedKey: lookup.encodedKey, key: key)
-            origins.withLock { $0[key] = origin }
+            origins.withLockedValue { $0[key] = origin }
             return
         }
     }

@@ -1,6 +1,6 @@
 package import FoundationEssentials
+import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
 
 /// The daemon's event sequence: numbers events, keeps a bounded history and fans events out to subscribers.
 ///
@@ -49,7 +49,7 @@ package final class EventBus: Sendable {
     package let historyCapacity: Int
     /// Where drops are counted, and push channels their delivery.
     package let metrics: ServerMetrics
-    fileprivate let state: Mutex<State>
+    fileprivate let state: NIOLockedValueBox<State>
 
     /// Creates a bus.
     /// - Parameters:
@@ -58,13 +58,13 @@ package final class EventBus: Sendable {
     package init(historyCapacity: Int = 10_000, metrics: ServerMetrics) {
         self.historyCapacity = max(1, historyCapacity)
         self.metrics = metrics
-        state = Mutex(State(history: CircularBuffer(initialCapacity: min(self.historyCapacity, 1024))))
+        state = NIOLockedValueBox(State(history: CircularBuffer(initialCapacity: min(self.historyCapacity, 1024))))
     }
 
     /// Numbers an event, keeps it in the history and hands it to every subscriber; returns it.
     @discardableResult
     package func publish(callID: String, at: Date = Date(), details: EventDetails) -> Event {
-        state.withLock { state in
+        state.withLockedValue { state in
             let event = Event(seq: state.nextSeq, callID: callID, at: at, details: details)
             state.nextSeq += 1
             if state.history.count >= historyCapacity { state.history.removeFirst() }
@@ -79,7 +79,7 @@ package final class EventBus: Sendable {
     }
 
     /// The `seq` of the last event published, 0 before the first.
-    package var lastSeq: UInt64 { state.withLock { $0.nextSeq - 1 } }
+    package var lastSeq: UInt64 { state.withLockedValue { $0.nextSeq - 1 } }
 
     /// Subscribes to events published from now on.
     /// - Parameters:
@@ -94,7 +94,7 @@ package final class EventBus: Sendable {
     ) -> Subscription {
         let (stream, continuation) = AsyncStream.makeStream(
             of: Event.self, bufferingPolicy: .bufferingNewest(max(1, capacity)))
-        let id: UInt64? = state.withLock { state in
+        let id: UInt64? = state.withLockedValue { state in
             if isClient && state.clientsClosed { return nil }
             let id = state.nextSubscriberID
             state.nextSubscriberID += 1
@@ -112,13 +112,13 @@ package final class EventBus: Sendable {
 
     /// Ends a subscription: its stream delivers what it buffered, then finishes.
     package func unsubscribe(_ subscription: Subscription) {
-        let subscriber = state.withLock { $0.subscribers.removeValue(forKey: subscription.id) }
+        let subscriber = state.withLockedValue { $0.subscribers.removeValue(forKey: subscription.id) }
         subscriber?.continuation.finish()
     }
 
     /// Ends every client stream (websockets, long-polls) and refuses new ones: the first step of a shutdown.
     package func finishClientStreams() {
-        let clients = state.withLock { state in
+        let clients = state.withLockedValue { state in
             state.clientsClosed = true
             let clients = state.subscribers.filter { $0.value.isClient }
             for id in clients.keys { state.subscribers[id] = nil }
@@ -128,12 +128,12 @@ package final class EventBus: Sendable {
     }
 
     private func remove(_ id: UInt64) {
-        _ = state.withLock { $0.subscribers.removeValue(forKey: id) }
+        _ = state.withLockedValue { $0.subscribers.removeValue(forKey: id) }
     }
 
     /// The kept events after `after`, at most `limit` of them.
     package func events(after: UInt64, limit: Int = 1000) -> Page {
-        state.withLock { state in
+        state.withLockedValue { state in
             let oldest = state.history.first?.seq
             var page = Page(events: [], next: after, truncated: false, oldest: oldest)
             guard let oldest else {
@@ -178,5 +178,5 @@ package final class EventBus: Sendable {
 
 extension EventBus {
     /// Subscribers now (notifiers, websockets, waiting long-polls).
-    package var subscriberCount: Int { state.withLock { $0.subscribers.count } }
+    package var subscriberCount: Int { state.withLockedValue { $0.subscribers.count } }
 }

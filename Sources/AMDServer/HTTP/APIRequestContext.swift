@@ -17,7 +17,8 @@ package struct APIRequestContext: RequestContext, WebSocketRequestContext, Remot
     package let eventLoop: any EventLoop
     /// The request's connection, so a route that refuses a body it will not read can close it.
     package let channel: any Channel
-    private let webSocketSlot = WebSocketReferenceSlot()
+    /// Holds ``webSocket`` until ``releaseWebSocketReference()``; visible to tests, which free what a check left.
+    package let webSocketSlot = WebSocketReferenceSlot()
 
     /// Creates the context of one request from its channel.
     package init(source: ApplicationRequestContextSource) {

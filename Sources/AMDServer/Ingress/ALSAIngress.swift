@@ -155,7 +155,8 @@ package struct ALSAIngress: Service {
         var detectors: [StreamDetector] = []
         do {
             for _ in 0..<device.channels {
-                detectors.append(try StreamDetector(encoding: .linear16, sampleRate: capture.sampleRate, validated: model))
+                detectors.append(
+                    try StreamDetector(encoding: .linear16, sampleRate: capture.sampleRate, validated: model))
             }
         } catch {
             started(error)

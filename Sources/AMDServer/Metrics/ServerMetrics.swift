@@ -1,8 +1,8 @@
 package import AMDCore
 package import Metrics
+import NIOConcurrencyHelpers
 package import Prometheus
 package import RTP
-import Synchronization
 
 /// The daemon's metrics, created through swift-metrics on a Prometheus registry that `GET /metrics` renders.
 ///
@@ -93,9 +93,9 @@ package final class ServerMetrics: Sendable {
     /// Delay from an event's publication to its delivery on each push channel, in seconds
     /// (`amd_event_delay_seconds{channel}`, a histogram), and the events still queued behind it
     /// (`amd_notify_queue_depth{channel}`).
-    private let delivery: Mutex<[EventChannel: (delay: CoreMetrics.Timer, depth: CoreMetrics.Gauge)]>
+    private let delivery: NIOLockedValueBox<[EventChannel: (delay: CoreMetrics.Timer, depth: CoreMetrics.Gauge)]>
     private let dropped: [DropReason: CoreMetrics.Counter]
-    private let channels: Mutex<[EventChannel: (sent: CoreMetrics.Counter, dropped: CoreMetrics.Counter)]>
+    private let channels: NIOLockedValueBox<[EventChannel: (sent: CoreMetrics.Counter, dropped: CoreMetrics.Counter)]>
 
     /// Creates the metrics on a new registry.
     package init() {
@@ -135,8 +135,8 @@ package final class ServerMetrics: Sendable {
                 label: "amd_calls_active_by_ingress", dimensions: [("ingress", ingress.rawValue)], factory: factory)
         }
         activeCallsByIngress = byIngress
-        delivery = Mutex([:])
-        channels = Mutex([:])
+        delivery = NIOLockedValueBox([:])
+        channels = NIOLockedValueBox([:])
         for channel in EventChannel.allCases { _ = self.channelCounters(channel) }
     }
 
@@ -164,7 +164,7 @@ package final class ServerMetrics: Sendable {
     }
 
     private func channelCounters(_ channel: EventChannel) -> (sent: CoreMetrics.Counter, dropped: CoreMetrics.Counter) {
-        channels.withLock { channels in
+        channels.withLockedValue { channels in
             if let counters = channels[channel] { return counters }
             let counters = (
                 sent: CoreMetrics.Counter(
@@ -181,7 +181,7 @@ package final class ServerMetrics: Sendable {
     /// Records one event delivered (or given up) on push channel `channel`: `delaySeconds` since it was published,
     /// and `backlog` events still queued behind it.
     package func notified(channel: EventChannel, delaySeconds: Double, backlog: UInt64) {
-        let metrics = delivery.withLock { delivery in
+        let metrics = delivery.withLockedValue { delivery in
             if let metrics = delivery[channel] { return metrics }
             let dimensions = [("channel", channel.rawValue)]
             let metrics = (

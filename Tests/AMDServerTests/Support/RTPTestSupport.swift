@@ -113,14 +113,17 @@ struct SplitMix64: RandomNumberGenerator {
 
 /// Runs ffmpeg to send `wav` as RTP to 127.0.0.1:`port` in 20 ms packets of `codec` (`pcm_mulaw`, `pcm_alaw`),
 /// as fast as it can, and waits for it to finish.
+///
+/// In a run with scaled waits (``testTimeScale``, a sanitized build) it sends at real time instead (`-re`): a daemon
+/// slowed that much cannot drain a whole call sent at once, and the socket drops the head of the burst.
 func ffmpegSendRTP(_ wav: String, codec: String, to port: Int) async throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [
-        "ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-i", wav, "-af",
-        "aresample=8000,asetnsamples=n=160",
-        "-ac", "1", "-acodec", codec, "-f", "rtp", "rtp://127.0.0.1:\(port)?pkt_size=172",
-    ]
+    process.arguments =
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin"] + (testTimeScale > 1 ? ["-re"] : []) + [
+            "-i", wav, "-af", "aresample=8000,asetnsamples=n=160",
+            "-ac", "1", "-acodec", codec, "-f", "rtp", "rtp://127.0.0.1:\(port)?pkt_size=172",
+        ]
     let errors = Pipe()
     process.standardError = errors
     process.standardOutput = FileHandle.nullDevice

@@ -19,7 +19,7 @@ struct RawHTTPClient {
     }
 
     /// Connects to 127.0.0.1:`port`, sends each of `pieces` in turn (stopping quietly if the server stops
-    /// reading), then reads until the server closes or `timeout` runs out.
+    /// reading), then reads until the server closes or `timeout` (``Duration/scaled``) runs out.
     static func exchange(
         port: Int, _ pieces: [[UInt8]], timeout: Duration = .seconds(20)
     ) async throws -> Answer {
@@ -44,7 +44,7 @@ struct RawHTTPClient {
                     return Answer(text: text, closed: true)
                 }
                 group.addTask {
-                    try await Task.sleep(for: timeout)
+                    try await Task.sleep(for: timeout.scaled)
                     return nil
                 }
                 let first = try await group.next() ?? nil

@@ -22,7 +22,7 @@ func withDaemon(
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await daemon.run() }
         do {
-            let ports = try await control.listening(timeout: .seconds(30))
+            let ports = try await control.listening(timeout: Duration.seconds(30).scaled)
             try await body(control, ports)
         } catch {
             await control.shutdown()
@@ -58,17 +58,18 @@ func request(
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: body))
     }
-    let seconds = timeout.components.seconds
+    let seconds = timeout.scaled.components.seconds
     let response = try await HTTPClient.shared.execute(request, timeout: .seconds(seconds))
     let buffer = try await response.body.collect(upTo: 16 * 1024 * 1024)
     return TestResponse(status: Int(response.status.code), headers: response.headers, body: String(buffer: buffer))
 }
 
-/// Waits until `condition` holds, checking every 10 ms, for at most `timeout`; fails the test on timeout.
+/// Waits until `condition` holds, checking every 10 ms, for at most `timeout` (``Duration/scaled``); fails the test on
+/// timeout.
 func eventually(
     timeout: Duration = .seconds(10), _ what: String, _ condition: () async throws -> Bool
 ) async throws {
-    let deadline = ContinuousClock.now + timeout
+    let deadline = ContinuousClock.now + timeout.scaled
     while ContinuousClock.now < deadline {
         if try await condition() { return }
         try await Task.sleep(for: .milliseconds(10))
