@@ -35,8 +35,11 @@ extension BeepDetector {
         public var ringbackMinMs = 1600
         /// A tone starting within this many frames of the previous tone's end is a succession (melody), not a beep.
         public var maxSuccessionGapFrames = 3
-        /// Tonal frames an unclear track must last before it is judged again (10 ms each).
-        public var watchFrames = 20
+        /// Tonal frames an unclear track must last before it is judged again (10 ms each): 140 ms, long enough for
+        /// the statistics to settle (and for the 80 ms frequency averages that tell a codec's scatter from a voice),
+        /// short enough that a short beep is judged on itself rather than left to the quiet after it. Chosen on the
+        /// cross-source set over 12–20 and 30 frames (14: recall +0.9 points, early and false alarms −0.2).
+        public var watchFrames = 14
         /// Largest frequency spread, as a fraction of the frequency, for a track to be clear at its first look (models
         /// without a track classifier) or remembered as a network tone before any greeting.
         public var clearSpread: Double = 0.0025
