@@ -215,9 +215,9 @@ struct BeepModelTests {
 
     @Test func missingDetectorKeysTakeDefaults() throws {
         let partial = try BeepModel(
-            json: try editedJSON { $0["detector"] = ["confirm_frames": 9, "refractory_ms": 2500] })
+            json: try editedJSON { $0["detector"] = ["confirm_frames": 11, "refractory_ms": 2500] })
         var expected = BeepDetector.Configuration()
-        expected.confirmFrames = 9
+        expected.confirmFrames = 11
         expected.refractoryMs = 2500
         #expect(partial.detector == expected)
 
@@ -225,10 +225,11 @@ struct BeepModelTests {
         #expect(empty.detector == BeepDetector.Configuration())
     }
 
-    @Test func theShippedModelWatchesAndAllowsScatterAsTheDefaults() {
+    @Test func theShippedModelConfirmsWatchesAndAllowsScatterAsTheDefaults() {
         let shipped = BeepModel.default.detector
         let defaults = BeepDetector.Configuration()
         #expect(shipped.watchFrames == defaults.watchFrames)
+        #expect(shipped.confirmFrames == defaults.confirmFrames)
         #expect(shipped.maxNoisyFrequencySpread == defaults.maxNoisyFrequencySpread)
         #expect(shipped.minNoisyFrequencySpreadHz == defaults.minNoisyFrequencySpreadHz)
         #expect(shipped.maxSmoothedFrequencySpread == defaults.maxSmoothedFrequencySpread)
