@@ -189,6 +189,8 @@ struct BeepModelTests {
     @Test(arguments: [
         ("confirm_frames", 1), ("confirm_frames", 101), ("max_frequency_spread", 0), ("watch_frames", 8),
         ("max_beep_ms", 50), ("clear_purity", 1.5), ("ringback_min_ms", 20_000), ("max_slope", 0),
+        ("max_noisy_frequency_spread", 1), ("max_smoothed_frequency_spread", -0.5),
+        ("min_noisy_frequency_spread_hz", 500), ("min_smoothed_frequency_spread_hz", -1),
     ])
     func detectorFieldOutOfRangeIsNamed(key: String, value: Double) throws {
         // Whole values as JSON integers (the integer fields reject 1.0), others as decimals.
@@ -213,14 +215,25 @@ struct BeepModelTests {
 
     @Test func missingDetectorKeysTakeDefaults() throws {
         let partial = try BeepModel(
-            json: try editedJSON { $0["detector"] = ["confirm_frames": 9, "refractory_ms": 2500] })
+            json: try editedJSON { $0["detector"] = ["confirm_frames": 11, "refractory_ms": 2500] })
         var expected = BeepDetector.Configuration()
-        expected.confirmFrames = 9
+        expected.confirmFrames = 11
         expected.refractoryMs = 2500
         #expect(partial.detector == expected)
 
         let empty = try BeepModel(json: try editedJSON { $0["detector"] = [String: Any]() })
         #expect(empty.detector == BeepDetector.Configuration())
+    }
+
+    @Test func theShippedModelConfirmsWatchesAndAllowsScatterAsTheDefaults() {
+        let shipped = BeepModel.default.detector
+        let defaults = BeepDetector.Configuration()
+        #expect(shipped.watchFrames == defaults.watchFrames)
+        #expect(shipped.confirmFrames == defaults.confirmFrames)
+        #expect(shipped.maxNoisyFrequencySpread == defaults.maxNoisyFrequencySpread)
+        #expect(shipped.minNoisyFrequencySpreadHz == defaults.minNoisyFrequencySpreadHz)
+        #expect(shipped.maxSmoothedFrequencySpread == defaults.maxSmoothedFrequencySpread)
+        #expect(shipped.minSmoothedFrequencySpreadHz == defaults.minSmoothedFrequencySpreadHz)
     }
 
     @Test func defaultConfigurationValidates() throws {

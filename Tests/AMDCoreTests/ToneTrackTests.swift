@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import AMDCore
@@ -140,5 +141,50 @@ struct ToneTrackTests {
         gapped.add(frame: 105, tone: Self.frame(1000, levelDb: -40))
         #expect(gapped.levelWobbleDb == 0)
         #expect(gapped.spanFrames == 6 && gapped.tonalFrames == 4)
+    }
+
+    /// `count` frequencies around `centerHz` as a low-rate codec leaves a steady tone: each frame's frequency is the
+    /// step between two jittered phases (uniform, up to ±`jitterHz` in frequency units), so consecutive errors
+    /// cancel. Deterministic.
+    static func codecScatter(count: Int, around centerHz: Double, jitterHz: Double = 9) -> [Double] {
+        var state: UInt32 = 12_345
+        func phase() -> Double {
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return (Double(state) / Double(UInt32.max) * 2 - 1) * jitterHz
+        }
+        var previous = phase()
+        return (0..<count).map { _ in
+            let next = phase()
+            defer { previous = next }
+            return centerHz + next - previous
+        }
+    }
+
+    /// 28 frequencies around `centerHz` that rise and fall by ±9 Hz over 200 ms, as a voice's pitch does between
+    /// syllables.
+    static func wanderingPitch(around centerHz: Double) -> [Double] {
+        (0..<28).map { (frame: Int) -> Double in
+            let cycle = 2 * Double.pi * Double(frame) / 20
+            return centerHz + 9 * sin(cycle)
+        }
+    }
+
+    @Test func theSmoothedSpreadAveragesOutACodecsScatter() {
+        let track = Self.track(Self.codecScatter(count: 28, around: 1200).map { Self.frame($0) })
+        #expect(track.frequencySpreadHz > 5, "raw spread \(track.frequencySpreadHz) Hz")
+        #expect(track.smoothedSpreadHz < 1.5, "smoothed spread \(track.smoothedSpreadHz) Hz")
+    }
+
+    @Test func theSmoothedSpreadKeepsAWanderingPitch() {
+        let track = Self.track(Self.wanderingPitch(around: 1200).map { Self.frame($0) })
+        #expect(track.smoothedSpreadHz > 3, "smoothed spread \(track.smoothedSpreadHz) Hz")
+    }
+
+    @Test func theSmoothedSpreadIsUnknownUntilThreeAveragesExist() {
+        // The first frame is left out of the statistics: 10 frames give 9 frequencies, 2 averages of 8.
+        let short = Self.track([ToneFrame](repeating: Self.frame(1000), count: 10))
+        #expect(short.smoothedSpreadHz == .infinity)
+        let longer = Self.track([ToneFrame](repeating: Self.frame(1000), count: 11))
+        #expect(longer.smoothedSpreadHz == 0)
     }
 }

@@ -58,6 +58,33 @@ struct TrackScorerTests {
         #expect(abs(fault.1 - 20) < 1, "spread \(fault.1) Hz")
     }
 
+    @Test func aToneScatteredByACodecIsSteady() throws {
+        let scattered = Self.track(ToneTrackTests.codecScatter(count: 28, around: 1200))
+        #expect(scattered.frequencySpreadHz > Self.configuration.maxFrequencySpread * 1200)
+        #expect(Self.scorer.steadinessFault(scattered) == nil)
+        // Without the allowance for scatter the same tone is unstable.
+        var strict = Self.configuration
+        strict.maxNoisyFrequencySpread = 0
+        let strictScorer = TrackScorer(model: .default, configuration: strict, clock: Self.clock)
+        let fault = try #require(strictScorer.steadinessFault(scattered))
+        #expect(fault.0 == .unstableFrequency)
+    }
+
+    @Test func aWanderingPitchAsSpreadAsACodecsScatterIsUnstable() throws {
+        let wander = Self.track(ToneTrackTests.wanderingPitch(around: 1200))
+        #expect(wander.frequencySpreadHz < Self.configuration.maxNoisyFrequencySpread * 1200)
+        let fault = try #require(Self.scorer.steadinessFault(wander))
+        #expect(fault.0 == .unstableFrequency)
+        #expect(abs(fault.1 - wander.frequencySpreadHz) < 1e-9)
+    }
+
+    @Test func aToneScatteredBeyondTheAllowanceIsUnstable() throws {
+        let scattered = Self.track(ToneTrackTests.codecScatter(count: 28, around: 600, jitterHz: 20))
+        #expect(scattered.frequencySpreadHz > Self.configuration.minNoisyFrequencySpreadHz)
+        let fault = try #require(Self.scorer.steadinessFault(scattered))
+        #expect(fault.0 == .unstableFrequency)
+    }
+
     @Test func aGlideIsHeldTighterInTheBandWhereVoicesLive() throws {
         // 5 Hz a frame: 10 % per 100 ms at 500 Hz (over `max_low_band_slope`), 3.3 % at 1500 Hz (under `max_slope`).
         let low = try #require(Self.scorer.steadinessFault(Self.track((0..<12).map { 500 + 5 * Double($0) })))

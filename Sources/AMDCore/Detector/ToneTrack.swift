@@ -27,11 +27,8 @@ struct ToneTrack: Sendable {
 
     /// Frames in the frequency statistics (all tonal frames but the first, once there are two).
     private var frequencyFrames = 0
-    private var sumT = 0.0
-    private var sumTT = 0.0
-    private var sumF = 0.0
-    private var sumTF = 0.0
-    private var sumFF = 0.0
+    /// The least-squares line through the frequencies (frame offset from ``firstFrame``, Hz).
+    private var frequencies = LineFit()
     private var lastEnergyDb = 0.0
     private var lastObservedFrame: Int64 = -2
     private var energySteps = 0
@@ -44,6 +41,20 @@ struct ToneTrack: Sendable {
     private var sumAbsFrequencyStep = 0.0
     private var sumPurity = 0.0
     private var sumLevelDb = 0.0
+    /// The latest ``smoothingFrames`` frequencies in the statistics and their frame offsets (Hz, frames), oldest
+    /// overwritten.
+    private var recentFrequencies = SIMD8<Double>()
+    private var recentTimes = SIMD8<Double>()
+    private var recentCount = 0
+    /// Running sums of the least-squares line through the moving averages of ``smoothingFrames`` frequencies.
+    private var smoothed = LineFit()
+
+    /// Frequencies averaged for ``smoothedSpreadHz`` (the size of ``recentFrequencies``): 8 frames, 80 ms. A codec
+    /// at a low bit rate (Opus, GSM, AMR) makes a steady tone's frequency scatter from one 20 ms codec frame to the
+    /// next. That scatter is the step of a jittered phase, so consecutive errors cancel and an average over 8 frames
+    /// keeps only the difference of two phase errors over 8 (measured on xsrc-codec: 4 frames left a third of the
+    /// scatter, 8 frames a sixth); a voice's pitch wanders over syllables (100 ms and more), which it keeps.
+    static let smoothingFrames = 8
 
     /// Stages of a track's life.
     enum State: Sendable, Hashable {
@@ -86,11 +97,8 @@ struct ToneTrack: Sendable {
         // The first frame straddles the onset (part of its window is what came before): it sets the start, but its
         // frequency does not enter the statistics unless it is all there is.
         if frequencyFrames == 1 && tonalFrames == 1 {
-            sumT = 0
-            sumTT = 0
-            sumF = 0
-            sumTF = 0
-            sumFF = 0
+            recentCount = 0
+            frequencies = LineFit()
             frequencyFrames = 0
         }
         if frequencyFrames > 0 && frame == lastFrame + 1 {
@@ -100,12 +108,16 @@ struct ToneTrack: Sendable {
             frequencySteps += 1
         }
         let t = Double(frame - firstFrame)
-        sumT += t
-        sumTT += t * t
-        sumF += tone.frequencyHz
-        sumTF += t * tone.frequencyHz
-        sumFF += tone.frequencyHz * tone.frequencyHz
+        frequencies.add(t: t, f: tone.frequencyHz)
         frequencyFrames += 1
+        let slot = recentCount % Self.smoothingFrames
+        recentFrequencies[slot] = tone.frequencyHz
+        recentTimes[slot] = t
+        recentCount += 1
+        if recentCount >= Self.smoothingFrames {
+            let scale = 1 / Double(Self.smoothingFrames)
+            smoothed.add(t: recentTimes.sum() * scale, f: recentFrequencies.sum() * scale)
+        }
         observe(frame: frame, energyDb: tone.bandEnergyDb)
         if tone.secondFrequencyHz > 0 {
             secondCount += 1
@@ -131,7 +143,7 @@ struct ToneTrack: Sendable {
     }
 
     /// Mean frequency over the track, in Hz.
-    var meanFrequencyHz: Double { sumF / Double(max(frequencyFrames, 1)) }
+    var meanFrequencyHz: Double { frequencies.meanF }
 
     /// Mean frequency of the second simultaneous tone when it was present in most frames, in Hz; else 0.
     var secondFrequencyHz: Double {
@@ -146,23 +158,17 @@ struct ToneTrack: Sendable {
 
     /// Standard deviation of the frequencies around their least-squares line, in Hz: small for steady tones and
     /// sweeps, large for voices and vibrato.
-    var frequencySpreadHz: Double {
-        let n = Double(frequencyFrames)
-        guard n >= 3 else { return 0 }
-        let varT = sumTT - sumT * sumT / n
-        let covTF = sumTF - sumT * sumF / n
-        let varF = sumFF - sumF * sumF / n
-        let residual = varT > 0 ? varF - covTF * covTF / varT : varF
-        return sqrt(max(residual, 0) / n)
-    }
+    var frequencySpreadHz: Double { frequencies.residualDeviation }
+
+    /// Standard deviation of the moving averages of ``smoothingFrames`` frequencies around their least-squares line,
+    /// in Hz: what is left of ``frequencySpreadHz`` once the frame-to-frame scatter of a codec or of noise is
+    /// averaged out, so small for a coded steady tone and still large for a voice's wandering pitch. Infinite until
+    /// three averages exist (the track is too short to tell scatter from wandering).
+    var smoothedSpreadHz: Double { smoothed.count >= 3 ? smoothed.residualDeviation : .infinity }
 
     /// Least-squares slope of the frequency, as a fraction of the mean frequency per frame (a glide or sweep).
     var relativeSlopePerFrame: Double {
-        let n = Double(frequencyFrames)
-        guard n >= 3 else { return 0 }
-        let varT = sumTT - sumT * sumT / n
-        let covTF = sumTF - sumT * sumF / n
-        return varT > 0 ? covTF / varT / max(meanFrequencyHz, 1) : 0
+        frequencies.count >= 3 ? frequencies.slope / max(meanFrequencyHz, 1) : 0
     }
 
     /// Judged only by the quiet after it (music is on the line).
@@ -201,4 +207,44 @@ struct ToneTrack: Sendable {
 
     /// Length of the track from its first to its latest tonal frame, in frames.
     var spanFrames: Int64 { lastFrame - firstFrame + 1 }
+}
+
+/// Running sums of a least-squares line f(t): fixed size, a few additions per point.
+struct LineFit: Sendable, Hashable {
+    /// Points added.
+    private(set) var count = 0.0
+    private var sumT = 0.0
+    private var sumTT = 0.0
+    private var sumF = 0.0
+    private var sumTF = 0.0
+    private var sumFF = 0.0
+
+    /// Adds the point (`t`, `f`).
+    mutating func add(t: Double, f: Double) {
+        count += 1
+        sumT += t
+        sumTT += t * t
+        sumF += f
+        sumTF += t * f
+        sumFF += f * f
+    }
+
+    /// Mean of the points' `f`; 0 before any point.
+    var meanF: Double { sumF / max(count, 1) }
+
+    /// Slope of the least-squares line (`f` per unit of `t`); 0 when every `t` is the same.
+    var slope: Double {
+        let varT = sumTT - sumT * sumT / count
+        return varT > 0 ? (sumTF - sumT * sumF / count) / varT : 0
+    }
+
+    /// Standard deviation of the points around their least-squares line; 0 under three points.
+    var residualDeviation: Double {
+        guard count >= 3 else { return 0 }
+        let varT = sumTT - sumT * sumT / count
+        let covTF = sumTF - sumT * sumF / count
+        let varF = sumFF - sumF * sumF / count
+        let residual = varT > 0 ? varF - covTF * covTF / varT : varF
+        return sqrt(max(residual, 0) / count)
+    }
 }

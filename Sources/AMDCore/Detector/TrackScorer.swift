@@ -258,7 +258,9 @@ struct TrackScorer: Sendable {
     func steadinessFault(_ track: ToneTrack) -> (ToneRejection.Reason, Double)? {
         let frequency = track.meanFrequencyHz
         let spread = track.frequencySpreadHz
-        if spread > max(configuration.minFrequencySpreadHz, configuration.maxFrequencySpread * frequency) {
+        if spread > max(configuration.minFrequencySpreadHz, configuration.maxFrequencySpread * frequency),
+            !isSteadyUnderScatter(track)
+        {
             return (.unstableFrequency, spread)
         }
         let slope = abs(track.relativeSlopePerFrame) * glideSpanFrames
@@ -267,6 +269,18 @@ struct TrackScorer: Sendable {
         if slope > maxSlope { return (.unstableFrequency, slope) }
         if track.levelWobbleDb > configuration.maxLevelWobbleDb { return (.beating, track.levelWobbleDb) }
         return nil
+    }
+
+    /// Whether a track whose frequency scatters more than `max_frequency_spread` from frame to frame is steady once
+    /// that scatter is averaged out (`max_smoothed_frequency_spread` over 40 ms averages), and scatters no more than
+    /// `max_noisy_frequency_spread`: a steady tone through a low-rate codec or under noise, not a voice.
+    func isSteadyUnderScatter(_ track: ToneTrack) -> Bool {
+        guard configuration.maxNoisyFrequencySpread > 0 else { return false }
+        let frequency = track.meanFrequencyHz
+        let noisyLimit = max(configuration.minNoisyFrequencySpreadHz, configuration.maxNoisyFrequencySpread * frequency)
+        let smoothedLimit = max(
+            configuration.minSmoothedFrequencySpreadHz, configuration.maxSmoothedFrequencySpread * frequency)
+        return track.frequencySpreadHz <= noisyLimit && track.smoothedSpreadHz <= smoothedLimit
     }
 
     /// Whether a track under `low_band_hz` glides faster than a voice's harmonic may (`max_low_band_slope`), yet no
