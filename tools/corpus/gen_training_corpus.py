@@ -563,11 +563,12 @@ def call_human(S, rng, notes):
     eff, shift_note = pick_voice_shift(rng)
     if eff:
         notes.insert(1, shift_note)
-    target = float(rng.uniform(8, 25))
+    # How long the person talks after answering (s); the rings before the answer do not count.
+    talk_s = float(rng.uniform(8, 25))
     t_answer = tl.t()
     cw = rng.random() < 0.08
     first = True
-    while tl.t() < target:
+    while tl.t() - t_answer < talk_s:
         if use_ast:
             x = S.ast["hello"] if (first or rng.random() < 0.6) else S.ast_prompt(rng)[0]
         else:
