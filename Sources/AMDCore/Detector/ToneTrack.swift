@@ -25,9 +25,8 @@ struct ToneTrack: Sendable {
     /// Signalling-tone class of the track's frequency, set when it is judged.
     var signalling = SignallingTones.Match.none
 
-    /// Frames in the frequency statistics (all tonal frames but the first, once there are two).
-    private var frequencyFrames = 0
-    /// The least-squares line through the frequencies (frame offset from ``firstFrame``, Hz).
+    /// The least-squares line through the frequencies (frame offset from ``firstFrame``, Hz): all tonal frames but
+    /// the first, once there are two.
     private var frequencies = LineFit()
     private var lastEnergyDb = 0.0
     private var lastObservedFrame: Int64 = -2
@@ -96,12 +95,11 @@ struct ToneTrack: Sendable {
         }
         // The first frame straddles the onset (part of its window is what came before): it sets the start, but its
         // frequency does not enter the statistics unless it is all there is.
-        if frequencyFrames == 1 && tonalFrames == 1 {
+        if frequencies.count == 1 && tonalFrames == 1 {
             recentCount = 0
             frequencies = LineFit()
-            frequencyFrames = 0
         }
-        if frequencyFrames > 0 && frame == lastFrame + 1 {
+        if frequencies.count > 0 && frame == lastFrame + 1 {
             let step = tone.frequencyHz - lastFrequencyHz
             sumFrequencyStep += step
             sumAbsFrequencyStep += abs(step)
@@ -109,7 +107,6 @@ struct ToneTrack: Sendable {
         }
         let t = Double(frame - firstFrame)
         frequencies.add(t: t, f: tone.frequencyHz)
-        frequencyFrames += 1
         let slot = recentCount % Self.smoothingFrames
         recentFrequencies[slot] = tone.frequencyHz
         recentTimes[slot] = t
@@ -207,44 +204,4 @@ struct ToneTrack: Sendable {
 
     /// Length of the track from its first to its latest tonal frame, in frames.
     var spanFrames: Int64 { lastFrame - firstFrame + 1 }
-}
-
-/// Running sums of a least-squares line f(t): fixed size, a few additions per point.
-struct LineFit: Sendable, Hashable {
-    /// Points added.
-    private(set) var count = 0.0
-    private var sumT = 0.0
-    private var sumTT = 0.0
-    private var sumF = 0.0
-    private var sumTF = 0.0
-    private var sumFF = 0.0
-
-    /// Adds the point (`t`, `f`).
-    mutating func add(t: Double, f: Double) {
-        count += 1
-        sumT += t
-        sumTT += t * t
-        sumF += f
-        sumTF += t * f
-        sumFF += f * f
-    }
-
-    /// Mean of the points' `f`; 0 before any point.
-    var meanF: Double { sumF / max(count, 1) }
-
-    /// Slope of the least-squares line (`f` per unit of `t`); 0 when every `t` is the same.
-    var slope: Double {
-        let varT = sumTT - sumT * sumT / count
-        return varT > 0 ? (sumTF - sumT * sumF / count) / varT : 0
-    }
-
-    /// Standard deviation of the points around their least-squares line; 0 under three points.
-    var residualDeviation: Double {
-        guard count >= 3 else { return 0 }
-        let varT = sumTT - sumT * sumT / count
-        let covTF = sumTF - sumT * sumF / count
-        let varF = sumFF - sumF * sumF / count
-        let residual = varT > 0 ? varF - covTF * covTF / varT : varF
-        return sqrt(max(residual, 0) / count)
-    }
 }
