@@ -36,7 +36,6 @@ import json
 import os
 import random
 import re
-import socket
 import struct
 import subprocess
 import sys
@@ -47,6 +46,8 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+from rtp_load import free_port, free_udp_range, proc_cpu_seconds, proc_runqueue_wait_seconds  # noqa: E402
 PACKET_MS = 20
 RTP_SAMPLES = 160
 MASK64 = (1 << 64) - 1
@@ -177,39 +178,9 @@ def offline_expectations(binary, files):
 
 # ---- daemon ----
 
-def free_port(kind=socket.SOCK_STREAM):
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def free_udp_range(count):
-    for _ in range(200):
-        base = random.randint(20000, 30000)
-        sockets = []
-        try:
-            for port in range(base, base + count):
-                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-                s.bind(("127.0.0.1", port))
-                sockets.append(s)
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in sockets:
-                s.close()
-    raise RuntimeError("no free UDP port range")
-
-
 def http_get(port, path, timeout=30):
     with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=timeout) as response:
         return response.read().decode()
-
-
-def proc_cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def proc_status_kb(pid, key):
@@ -218,18 +189,6 @@ def proc_status_kb(pid, key):
             if line.startswith(key + ":"):
                 return int(line.split()[1])
     return 0
-
-
-def proc_runqueue_wait_seconds(pid):
-    """Time the daemon's threads sat runnable without a CPU (schedstat's second field), summed over threads."""
-    total = 0
-    for task in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{task}/schedstat") as f:
-                total += int(f.read().split()[1])
-        except (OSError, IndexError, ValueError):
-            pass
-    return total / 1e9
 
 
 def udp_counters():
@@ -277,6 +236,7 @@ class Sampler(threading.Thread):
     def run(self):
         t0 = time.monotonic()
         last = (t0, proc_cpu_seconds(self.pid), proc_runqueue_wait_seconds(self.pid), 0.0)
+        last_udp = udp_counters()["rcvbuf_errors"]
         while not self.stop.wait(1.0):
             try:
                 now = time.monotonic()
@@ -286,14 +246,17 @@ class Sampler(threading.Thread):
                 sender = last[3]
                 continue
             span = now - last[0]
+            udp = udp_counters()["rcvbuf_errors"]
             self.samples.append({
                 "t": round(now - t0, 1),
                 "daemon_cpu_pct": round(100 * (cpu - last[1]) / span, 1),
                 "daemon_rss_mb": round(proc_status_kb(self.pid, "VmRSS") / 1024, 1),
                 "daemon_runq_wait_pct": round(100 * (wait - last[2]) / span, 1),
                 "sender_cpu_pct": round(100 * max(0.0, sender - last[3]) / span, 1),
+                "kernel_rcvbuf_drops": udp - last_udp,
                 "load1": os.getloadavg()[0],
             })
+            last_udp = udp
             last = (now, cpu, wait, sender)
 
 
@@ -338,6 +301,8 @@ def main():
     parser.add_argument("--reorder", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--idle-timeout", default="2s")
+    parser.add_argument("--nice", type=int, default=0,
+                        help="niceness of the daemon and the sender (negative needs root: the other jobs yield)")
     parser.add_argument("--match-ms", type=float, default=40)
     parser.add_argument("--out", default=None, help="folder for the result and the raw files (default: temporary)")
     args = parser.parse_args()
@@ -352,13 +317,15 @@ def main():
     http_port = free_port()
     rtp_base = free_udp_range(args.rtp_ports)
     command = [args.binary, "run", "--http", f"127.0.0.1:{http_port}", "--max-calls", str(2 * args.calls + 100),
-               "--idle-timeout", args.idle_timeout, "--event-history", "1000000", "--max-ended-calls", "1000000",
-               "--retention", "1h", "--log-level", "warning"]
+               "--idle-timeout", args.idle_timeout, "--max-ended-calls", "50000", "--log-level", "warning"]
     if args.mode == "rtp":
         command += ["--rtp", f"127.0.0.1:{rtp_base}-{rtp_base + args.rtp_ports - 1}"]
     env = dict(os.environ, MALLOC_ARENA_MAX="2", MALLOC_MMAP_THRESHOLD_="131072")
     log = open(os.path.join(work, "daemon.log"), "w")
-    daemon = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+    def renice():
+        os.setpriority(os.PRIO_PROCESS, 0, args.nice)
+
+    daemon = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, preexec_fn=renice)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -388,7 +355,7 @@ def main():
                                "--jitter-ms", str(args.jitter_ms), "--reorder", str(args.reorder)]
         else:
             sender_command += ["--ws-port", str(http_port), "--ws-rate", str(args.ws_rate)]
-        sender = subprocess.Popen(sender_command, stdout=subprocess.PIPE, text=True)
+        sender = subprocess.Popen(sender_command, stdout=subprocess.PIPE, text=True, preexec_fn=renice)
         sampler.sender_pid = sender.pid
         sender_out, _ = sender.communicate(timeout=args.seconds + 600)
         load_after = os.getloadavg()
@@ -527,7 +494,7 @@ def analyse(args, work, items, expected, sender_summary, subscriber, samples, me
         "mode": args.mode, "calls": args.calls, "seconds": args.seconds, "stagger_s": args.stagger_ms / 1000,
         "steady_state_s": round(args.seconds - args.stagger_ms / 1000, 1), "items": len(items),
         "manifest": args.manifest, "binary": args.binary, "loss": args.loss, "jitter_ms": args.jitter_ms,
-        "reorder": args.reorder, "seed": args.seed, "cores": os.cpu_count(),
+        "reorder": args.reorder, "seed": args.seed, "nice": args.nice, "cores": os.cpu_count(),
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "load_before": [round(x, 2) for x in load_before], "load_after": [round(x, 2) for x in load_after],
         "sender": sender_summary,
