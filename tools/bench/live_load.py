@@ -302,7 +302,8 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--idle-timeout", default="2s")
     parser.add_argument("--nice", type=int, default=0,
-                        help="niceness of the daemon and the sender (negative needs root: the other jobs yield)")
+                        help="niceness (and autogroup niceness) of the daemon and the sender; negative needs root and makes the "
+                        "machine's other jobs yield")
     parser.add_argument("--match-ms", type=float, default=40)
     parser.add_argument("--out", default=None, help="folder for the result and the raw files (default: temporary)")
     args = parser.parse_args()
@@ -323,9 +324,17 @@ def main():
     env = dict(os.environ, MALLOC_ARENA_MAX="2", MALLOC_MMAP_THRESHOLD_="131072")
     log = open(os.path.join(work, "daemon.log"), "w")
     def renice():
+        # Each of the daemon and the sender runs in a session of its own, so in an autogroup of its own (the
+        # kernel shares CPU between autogroups first, then by niceness inside each): --nice sets both.
         os.setpriority(os.PRIO_PROCESS, 0, args.nice)
+        try:
+            with open("/proc/self/autogroup", "w") as f:
+                f.write(str(args.nice))
+        except OSError:
+            pass
 
-    daemon = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, preexec_fn=renice)
+    daemon = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, preexec_fn=renice,
+                              start_new_session=True)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -355,7 +364,8 @@ def main():
                                "--jitter-ms", str(args.jitter_ms), "--reorder", str(args.reorder)]
         else:
             sender_command += ["--ws-port", str(http_port), "--ws-rate", str(args.ws_rate)]
-        sender = subprocess.Popen(sender_command, stdout=subprocess.PIPE, text=True, preexec_fn=renice)
+        sender = subprocess.Popen(sender_command, stdout=subprocess.PIPE, text=True, preexec_fn=renice,
+                                  start_new_session=True)
         sampler.sender_pid = sender.pid
         sender_out, _ = sender.communicate(timeout=args.seconds + 600)
         load_after = os.getloadavg()
