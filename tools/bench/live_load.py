@@ -305,6 +305,8 @@ def main():
                         help="niceness (and autogroup niceness) of the daemon and the sender; negative needs root and makes the "
                         "machine's other jobs yield")
     parser.add_argument("--match-ms", type=float, default=40)
+    parser.add_argument("--perf", type=float, default=0,
+                        help="seconds of `perf record -g` on the daemon in the steady state (OUT/perf.txt)")
     parser.add_argument("--out", default=None, help="folder for the result and the raw files (default: temporary)")
     args = parser.parse_args()
 
@@ -367,8 +369,20 @@ def main():
         sender = subprocess.Popen(sender_command, stdout=subprocess.PIPE, text=True, preexec_fn=renice,
                                   start_new_session=True)
         sampler.sender_pid = sender.pid
+        profiler = None
+        if args.perf > 0:
+            profiler = threading.Timer(args.stagger_ms / 1000 + 5, lambda: subprocess.run(
+                ["perf", "record", "-F", "199", "-g", "-p", str(daemon.pid), "-o", os.path.join(work, "perf.data"),
+                 "--", "sleep", str(args.perf)], capture_output=True))
+            profiler.start()
         sender_out, _ = sender.communicate(timeout=args.seconds + 600)
         load_after = os.getloadavg()
+        if profiler is not None:
+            profiler.join()
+            with open(os.path.join(work, "perf.txt"), "w") as f:
+                subprocess.run(["perf", "report", "-i", os.path.join(work, "perf.data"), "--no-children",
+                                "--sort", "dso,symbol", "--stdio", "-g", "none", "--percent-limit", "0.5"],
+                               stdout=f, stderr=subprocess.DEVNULL)
         sender_summary = json.loads(sender_out.strip().splitlines()[-1])
         # Let every stream go idle and end, then read the totals.
         time.sleep(float(args.idle_timeout.rstrip("s")) + 3.0)
