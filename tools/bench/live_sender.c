@@ -224,6 +224,8 @@ static int *socket_fds, *socket_ports;
 static struct conn *conns;
 static int conn_count, epoll_fd;
 static long lead_u; /* websocket: sub-ticks between opening a connection and the call's first frame */
+/* Websocket failures by stage: connect (SO_ERROR or no socket), closed during the upgrade, closed while streaming. */
+static long long stat_ws_connect_failed, stat_ws_closed_in_upgrade, stat_ws_closed_streaming;
 static long long stat_sent, stat_send_errors, stat_lost, stat_start_slips, stat_ws_errors, stat_ws_overflow,
     stat_ws_refused, stat_bucket_overflow;
 static long ws_close_codes[5000];
@@ -337,6 +339,7 @@ static void conn_event(struct conn *c, uint32_t events) {
         socklen_t len = sizeof err;
         getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
         if (err) {
+            stat_ws_connect_failed++;
             conn_fail(c);
             return;
         }
@@ -362,8 +365,13 @@ static void conn_event(struct conn *c, uint32_t events) {
             if (n < 0 && errno == EAGAIN) break;
             if (n <= 0) {
                 /* The daemon closed (or reset) the connection. */
-                if (c->state == C_CLOSING) conn_release(c);
-                else conn_fail(c);
+                if (c->state == C_CLOSING) {
+                    conn_release(c);
+                } else {
+                    if (c->state == C_HANDSHAKE) stat_ws_closed_in_upgrade++;
+                    else stat_ws_closed_streaming++;
+                    conn_fail(c);
+                }
                 return;
             }
             if (c->state == C_HANDSHAKE) {
@@ -633,7 +641,7 @@ int main(int argc, char **argv) {
                 start_call(s, sl->next_u);
                 if (sl->call >= 0) {
                     sl->conn = conn_open(s, sl->call);
-                    if (sl->conn < 0) stat_ws_errors++;
+                    if (sl->conn < 0) stat_ws_errors++, stat_ws_connect_failed++;
                 }
             }
             if (sl->next_u != u) continue;
@@ -643,7 +651,7 @@ int main(int argc, char **argv) {
             if (!rtp) {
                 if (sl->conn < 0 && sl->k == 0) {
                     sl->conn = conn_open(s, sl->call);
-                    if (sl->conn < 0) stat_ws_errors++;
+                    if (sl->conn < 0) stat_ws_errors++, stat_ws_connect_failed++;
                 }
                 if (!conn_owned(sl)) {
                     /* The connection failed or the daemon closed it: the call ends here, the slot moves on. */
@@ -810,11 +818,13 @@ int main(int argc, char **argv) {
            "\"phases\":%d,\"subticks\":%ld,\"sent\":%lld,\"send_errors\":%lld,\"lost_by_design\":%lld,"
            "\"call_records\":%ld,\"late_subticks_over_2ms\":%ld,\"late_subticks_over_20ms\":%ld,"
            "\"late_ms_p50\":%ld,\"late_ms_p99\":%ld,\"late_ms_p999\":%ld,\"worst_late_ms\":%.1f,"
-           "\"start_slips\":%lld,\"ws_errors\":%lld,\"ws_refused\":%lld,\"ws_overflow\":%lld,"
+           "\"start_slips\":%lld,\"ws_errors\":%lld,\"ws_connect_failed\":%lld,\"ws_closed_in_upgrade\":%lld,"
+           "\"ws_closed_streaming\":%lld,\"ws_refused\":%lld,\"ws_overflow\":%lld,"
            "\"bucket_overflow\":%lld,\"ws_close_codes\":{",
            opt.mode, opt.calls, opt.seconds, (double)elapsed / 1e9, (long long)real_start, S, total_u, stat_sent,
            stat_send_errors, stat_lost, record_count, late_over_2ms, late_over_20ms, p50, p99, p999,
-           (double)worst_late / 1e6, stat_start_slips, stat_ws_errors, stat_ws_refused, stat_ws_overflow,
+           (double)worst_late / 1e6, stat_start_slips, stat_ws_errors, stat_ws_connect_failed,
+           stat_ws_closed_in_upgrade, stat_ws_closed_streaming, stat_ws_refused, stat_ws_overflow,
            stat_bucket_overflow);
     int first = 1;
     for (int code = 0; code < 5000; code++)
