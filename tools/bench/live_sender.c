@@ -181,6 +181,7 @@ struct slot {
     long k, frames;   /* next packet index, packets in the file */
     int item, socket, conn;
     long calls_done;
+    long produced;    /* packets built by this slot over all its calls: picks the ring entry */
     uint16_t seq0;
     uint32_t ts0;
     struct sockaddr_in target;
@@ -688,7 +689,9 @@ int main(int argc, char **argv) {
                         delay = (long)(unit(packet_hash(opt.seed, call, k, 1)) *
                                        (double)((long)(opt.jitter_ms * S / PACKET_MS + 0.5) + 1));
                     if (opt.reorder > 0 && unit(packet_hash(opt.seed, call, k, 2)) < opt.reorder) delay += S + 1;
-                    const int slot_ring = (int)(sl->k % ring);
+                    /* Counted over the slot's calls, not per call: a new call's first packets must not overwrite
+                     * the previous call's last ones while they wait in the wheel. */
+                    const int slot_ring = (int)(sl->produced++ % ring);
                     uint8_t *p = sl->ring + (size_t)slot_ring * RTP_PACKET_BYTES;
                     const uint16_t sequence = (uint16_t)(sl->seq0 + sl->k);
                     const uint32_t timestamp = sl->ts0 + (uint32_t)(sl->k * RTP_SAMPLES);
