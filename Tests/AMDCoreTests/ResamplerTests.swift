@@ -1,6 +1,7 @@
-import AMDCore
 import Foundation
 import Testing
+
+@testable import AMDCore
 
 /// Frequency response, streaming and delay of ``Resampler``, measured with tones.
 struct ResamplerTests {
@@ -117,6 +118,28 @@ struct ResamplerTests {
         }
         #expect(chunked.count == expected.count)
         #expect(chunked == expected)
+    }
+
+    /// The four-lane rounding to Int16 must give the scalar rounding's results, bit for bit: at halves and just under
+    /// them (where the Float addition of ±0.5 itself rounds), at ±0, at and beyond full scale, and on random values.
+    @Test func roundingFourAtATimeEqualsOneAtATime() {
+        var values: [Float] = [
+            0, -0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999997, -0.49999997, 1.4999999, -1.4999999, 32_767, 32_767.4,
+            32_767.5, 32_768, 40_000, -32_768, -32_768.5, -32_769, -40_000, 1e30, -1e30, 12_345.5, -12_345.5,
+        ]
+        var generator = SplitMix64(seed: 16)
+        for _ in 0..<40_000 {
+            let magnitude = Float(generator.next() % 70_000) / Float(1 << (generator.next() % 12))
+            values.append(generator.next() % 2 == 0 ? magnitude : -magnitude)
+        }
+        while values.count % 4 != 0 { values.append(0) }
+        for start in stride(from: 0, to: values.count, by: 4) {
+            let lanes = SIMD4(values[start], values[start + 1], values[start + 2], values[start + 3])
+            let rounded = Resampler.int16(lanes)
+            for lane in 0..<4 {
+                #expect(rounded[lane] == Resampler.int16(lanes[lane]), "\(lanes[lane])")
+            }
+        }
     }
 
     /// Doubling computes four input samples at a time when a chunk has them; one sample at a time it never can.

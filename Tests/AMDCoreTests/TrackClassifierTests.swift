@@ -195,6 +195,37 @@ private func invalidField(_ classifier: TrackClassifier, after edit: (inout Trac
         #expect(field { _ in } == nil)
     }
 
+    /// The capped logit walks the trees once for the full and the typical measurements together: it must equal,
+    /// bit for bit, the two logits computed one after the other, on the shipped model's 1,500 trees.
+    @Test func cappedLogitEqualsItsTwoLogitsBitForBit() throws {
+        let classifier = try #require(BeepModel.default.trackClassifier)
+        let cap = try #require(classifier.contextCap)
+        var generator = SplitMix64(seed: 1500)
+        func uniform(_ range: ClosedRange<Double>) -> Double {
+            range.lowerBound + Double(generator.next() % 1_000_001) / 1_000_000 * (range.upperBound - range.lowerBound)
+        }
+        var capped = 0
+        for _ in 0..<500 {
+            var m = TrackMeasurements()
+            m.logFrequency = uniform(5.5...8)
+            m.purity = uniform(0...1)
+            m.spreadPermille = uniform(0...20)
+            m.glide = uniform(0...0.2)
+            m.levelWobbleDb = uniform(0...6)
+            m.voicedBefore = uniform(0...40).rounded()
+            m.logGapBefore = uniform(0...5.7)
+            m.mfccLogOdds = uniform(-100...100)
+            m.logSpeechWindows = uniform(0...5)
+            m.logVoicedWindows = uniform(0...5)
+            m.levelOverSpeechDb = uniform(-40...40)
+            let expected = max(classifier.logit(m), classifier.toneLogit(m) - cap.maxVeto)
+            #expect(classifier.cappedLogit(m).bitPattern == expected.bitPattern)
+            if classifier.cappedLogit(m) != classifier.logit(m) { capped += 1 }
+        }
+        // Both branches of the cap are exercised.
+        #expect(capped > 0 && capped < 500)
+    }
+
     @Test func shippedModelJudgesTracks() throws {
         // The shipped model carries a track classifier fitted on the training corpus's tracks.
         let classifier = try #require(BeepModel.default.trackClassifier)

@@ -112,6 +112,33 @@ struct VoiceActivityDetectorTests {
         #expect(VoiceActivityDetector.log2Q16(1 << 40) == 40 << 16)
     }
 
+    /// The bit-by-bit logarithm with a branch per bit, as first written: the branch-free one must match it exactly.
+    static func referenceLog2Q16(_ x: UInt64) -> Int64 {
+        guard x > 0 else { return 0 }
+        let exponent = 63 - x.leadingZeroBitCount
+        var mantissa = exponent >= 30 ? x >> UInt64(exponent - 30) : x << UInt64(30 - exponent)
+        var fraction: Int64 = 0
+        for bit in (0..<16).reversed() {
+            mantissa = (mantissa * mantissa) >> 30
+            if mantissa >= 1 << 31 {
+                mantissa >>= 1
+                fraction |= 1 << Int64(bit)
+            }
+        }
+        return Int64(exponent) << 16 | fraction
+    }
+
+    @Test func integerLog2MatchesTheBranchingReferenceBitForBit() {
+        var generator = SplitMix64(seed: 11)
+        for _ in 0..<20_000 {
+            let x = generator.next() >> (generator.next() % 64)
+            #expect(VoiceActivityDetector.log2Q16(x) == Self.referenceLog2Q16(x), "log2Q16(\(x))")
+        }
+        for x: UInt64 in [0, 1, 2, 3, 160, 320, UInt64.max] {
+            #expect(VoiceActivityDetector.log2Q16(x) == Self.referenceLog2Q16(x), "log2Q16(\(x))")
+        }
+    }
+
     @Test func toneOverNoiseIsVoicedAndMakesOneSegment() throws {
         var synth = Synth()
         let noise = synth.noise(dbfs: -60, seconds: 3)

@@ -49,23 +49,26 @@ public struct FrameAnalyzer: Sendable {
     /// The generator: state ← state · multiplier + increment (mod 2³²).
     private static let ditherMultiplier: UInt32 = 1_664_525
     private static let ditherIncrement: UInt32 = 1_013_904_223
-    /// Generator steps taken at once by ``push(_:from:)``.
+    /// Generator steps taken at once by ``push(_:from:)``'s inner loop.
     private static let ditherLanes = 4
+    /// Generator steps taken at once by its outer loop: four groups of ``ditherLanes``, all computed from one state,
+    /// so the chain from state to state (a multiply per step, the loop's latency) is taken once per 16 samples.
+    private static let ditherBlock = 16
     /// Lane `j` holds the multiplier and increment of `j + 1` steps at once: aʲ⁺¹ and c·(1 + a + … + aʲ), so that
-    /// `state · multipliers + increments` gives the next four states exactly.
-    private static let ditherMultipliers: SIMD4<UInt32> = {
-        var lanes = SIMD4<UInt32>()
+    /// `state · multipliers + increments` gives the next sixteen states exactly (the first four lanes, the next four).
+    private static let ditherMultipliers: SIMD16<UInt32> = {
+        var lanes = SIMD16<UInt32>()
         var power: UInt32 = 1
-        for lane in 0..<ditherLanes {
+        for lane in 0..<ditherBlock {
             power = power &* ditherMultiplier
             lanes[lane] = power
         }
         return lanes
     }()
-    private static let ditherIncrements: SIMD4<UInt32> = {
-        var lanes = SIMD4<UInt32>()
+    private static let ditherIncrements: SIMD16<UInt32> = {
+        var lanes = SIMD16<UInt32>()
         var sum: UInt32 = 0
-        for lane in 0..<ditherLanes {
+        for lane in 0..<ditherBlock {
             sum = sum &* ditherMultiplier &+ ditherIncrement
             lanes[lane] = sum
         }
@@ -133,17 +136,29 @@ public struct FrameAnalyzer: Sendable {
                 var i = 0
                 let multipliers = Self.ditherMultipliers
                 let increments = Self.ditherIncrements
-                // Four samples at a time while they fit before the ring's end: four generator steps at once (the
-                // same states as one step at a time), the same Float arithmetic per sample as the loop below.
+                guard let source = samples.baseAddress, let ringBase = ring.baseAddress,
+                    let hopBase = hopSamples.baseAddress
+                else { return }
+                // Sixteen generator steps at once (the same states as one step at a time) while they fit before the
+                // ring's end, then four.
+                while i + Self.ditherBlock <= take, write + Self.ditherBlock <= Self.longWindow {
+                    let states = SIMD16(repeating: state) &* multipliers &+ increments
+                    state = states[Self.ditherBlock - 1]
+                    let from = source + start + i
+                    let to = ringBase + write
+                    let hopTo = hopBase + fill + i
+                    Self.scale(from, states: states.lowHalf.lowHalf, into: to, copy: hopTo)
+                    Self.scale(from + 4, states: states.lowHalf.highHalf, into: to + 4, copy: hopTo + 4)
+                    Self.scale(from + 8, states: states.highHalf.lowHalf, into: to + 8, copy: hopTo + 8)
+                    Self.scale(from + 12, states: states.highHalf.highHalf, into: to + 12, copy: hopTo + 12)
+                    write += Self.ditherBlock
+                    if write == Self.longWindow { write = 0 }
+                    i += Self.ditherBlock
+                }
                 while i + Self.ditherLanes <= take, write + Self.ditherLanes <= Self.longWindow {
-                    let block = SIMD4<Int16>(
-                        samples[start + i], samples[start + i + 1], samples[start + i + 2], samples[start + i + 3])
-                    let states = SIMD4(repeating: state) &* multipliers &+ increments
-                    state = states[3]
-                    let dither = SIMD4<Float>(SIMD4<Int32>(truncatingIfNeeded: states)) * Self.ditherScale
-                    let scaled = SIMD4<Float>(SIMD4<Int32>(truncatingIfNeeded: block)) * (1.0 / 32768.0) + dither
-                    UnsafeMutableRawPointer(ring.baseAddress! + write).storeBytes(of: scaled, as: SIMD4<Float>.self)
-                    for lane in 0..<Self.ditherLanes { hopSamples[fill + i + lane] = block[lane] }
+                    let states = SIMD4(repeating: state) &* multipliers.lowHalf.lowHalf &+ increments.lowHalf.lowHalf
+                    state = states[Self.ditherLanes - 1]
+                    Self.scale(source + start + i, states: states, into: ringBase + write, copy: hopBase + fill + i)
                     write += Self.ditherLanes
                     if write == Self.longWindow { write = 0 }
                     i += Self.ditherLanes
@@ -169,6 +184,20 @@ public struct FrameAnalyzer: Sendable {
         hopFill = 0
         completeFrame()
         return (start + take, true)
+    }
+
+    /// Four samples at `source`: scaled to ±1 plus the dither of the four generator `states` into `ring`, the same
+    /// Float arithmetic per sample as ``push(_:from:)``'s one-at-a-time loop, and copied unchanged to `copy`.
+    @inline(__always)
+    private static func scale(
+        _ source: UnsafePointer<Int16>, states: SIMD4<UInt32>, into ring: UnsafeMutablePointer<Float>,
+        copy: UnsafeMutablePointer<Int16>
+    ) {
+        let block = UnsafeRawPointer(source).loadUnaligned(as: SIMD4<Int16>.self)
+        let dither = SIMD4<Float>(SIMD4<Int32>(truncatingIfNeeded: states)) * ditherScale
+        let scaled = SIMD4<Float>(SIMD4<Int32>(truncatingIfNeeded: block)) * (1.0 / 32768.0) + dither
+        UnsafeMutableRawPointer(ring).storeBytes(of: scaled, as: SIMD4<Float>.self)
+        UnsafeMutableRawPointer(copy).storeBytes(of: block, as: SIMD4<Int16>.self)
     }
 
     /// Adds one sample; returns true when it completes a frame, whose results are then in ``tone``, ``voiced`` and

@@ -47,7 +47,9 @@ public struct ToneAnalyzer: Sendable {
     /// Power that a full-scale sine puts in the spectrum (sum over its bins), to express energies in dBFS.
     private let fullScalePower: Double
     /// Bins already assigned to a tonal component in the current frame.
-    private var claimed: [Bool]
+    /// 1 where the bin is claimed, else 0: bytes rather than Bools, so that the loops over the band combine and add
+    /// them without a branch per bin.
+    private var claimed: [UInt8]
     /// Frequencies (Hz) and powers of the other clear peaks of the current frame, for the fundamental check.
     private var peakFrequencies = [Double](repeating: 0, count: 12)
     private var peakPowers = [Double](repeating: 0, count: 12)
@@ -66,43 +68,78 @@ public struct ToneAnalyzer: Sendable {
         // A unit-amplitude sine through a periodic Hann window of N points: Σ|X|² = N·Σw²/2 = N·(3N/8)/2.
         let n = Double(fftSize)
         fullScalePower = n * (3 * n / 8) / 2
-        claimed = [Bool](repeating: false, count: fftSize / 2 + 1)
+        claimed = [UInt8](repeating: 0, count: fftSize / 2 + 1)
     }
 
     /// Analyses one frame's power spectrum (`fftSize / 2 + 1` bins of |X|², input scaled to ±1).
     public mutating func analyze(_ power: UnsafeBufferPointer<Float>) -> ToneFrame {
+        precondition(power.count >= claimed.count, "ToneAnalyzer.analyze: \(power.count) bins, need \(claimed.count)")
+        // The claimed-bin flags are moved out while `self` is otherwise used, so the loops read and write them
+        // through a pointer, without retaining the array or checking its uniqueness on every write.
+        var flags: [UInt8] = []
+        swap(&flags, &claimed)
+        defer { swap(&flags, &claimed) }
+        return flags.withUnsafeMutableBufferPointer { analyze(power, claimed: $0) }
+    }
+
+    /// ``analyze(_:)`` with the claimed-bin flags lent as a buffer.
+    private mutating func analyze(
+        _ power: UnsafeBufferPointer<Float>, claimed: UnsafeMutableBufferPointer<UInt8>
+    )
+        -> ToneFrame
+    {
         var frame = ToneFrame()
+        // The band's energy and its strongest peak in one pass: the same sums, in the same order, and the same
+        // (first) maximum as two passes, with the peak's comparisons in the shadow of the additions' latency.
         var bandEnergy = 0.0
-        for k in bandLow...bandHigh { bandEnergy += Double(power[k]) }
+        for k in bandLow..<peakLow { bandEnergy += Double(power[k]) }
+        var peak = peakLow
+        var peakValue = power[peakLow]
+        for k in peakLow...peakHigh {
+            let value = power[k]
+            bandEnergy += Double(value)
+            if value > peakValue {
+                peak = k
+                peakValue = value
+            }
+        }
+        for k in (peakHigh + 1)...bandHigh { bandEnergy += Double(power[k]) }
         frame.bandEnergyDb = 10 * log10(max(bandEnergy / fullScalePower, 1e-12))
         guard frame.bandEnergyDb >= thresholds.minBandEnergyDb else { return frame }
 
-        var peak = peakLow
-        for k in peakLow...peakHigh where power[k] > power[peak] { peak = k }
-        let peakPower = Double(power[peak])
+        let peakPower = Double(peakValue)
         guard peakPower > 0 else { return frame }
         frame.frequencyHz = interpolatedFrequency(power, bin: peak)
 
-        for k in claimed.indices { claimed[k] = false }
-        var tonalEnergy = claimComb(power, fundamentalHz: frame.frequencyHz)
+        for k in bandLow...bandHigh { claimed[k] = 0 }
+        var tonalEnergy = claimComb(power, claimed: claimed, fundamentalHz: frame.frequencyHz)
 
         // A second independent tone: the strongest unclaimed peak, if it is within 12 dB of the first.
+        // The first of the largest, as one comparison per bin: any power (≥ 0) beats the initial −1.
         var second = -1
-        for k in peakLow...peakHigh where !claimed[k] && !claimed[k - 1] && !claimed[k + 1] {
-            if second < 0 || power[k] > power[second] { second = k }
+        var secondValue: Float = -1
+        for k in peakLow...peakHigh {
+            let free = claimed[k - 1] | claimed[k] | claimed[k + 1] == 0
+            let value = power[k]
+            let better = free && value > secondValue
+            second = better ? k : second
+            secondValue = better ? value : secondValue
         }
         if second >= 0, Double(power[second]) >= peakPower * 0.063,
             power[second] >= power[second - 1], power[second] >= power[second + 1]
         {
             frame.secondFrequencyHz = interpolatedFrequency(power, bin: second)
-            tonalEnergy += claim(power, center: second)
+            tonalEnergy += claim(power, claimed: claimed, center: second)
         }
 
+        // Claimed bins add +0 (their power times 0) rather than being skipped: the same sum, bit for bit (powers
+        // are ≥ 0, so the sum is never −0), without a branch on the flags.
         var residualEnergy = 0.0
         var residualBins = 0
-        for k in bandLow...bandHigh where !claimed[k] {
-            residualEnergy += Double(power[k])
-            residualBins += 1
+        for k in bandLow...bandHigh {
+            let unclaimed = 1 - claimed[k]
+            residualEnergy += Double(power[k]) * Double(unclaimed)
+            residualBins += Int(unclaimed)
         }
         let residualMean = max(residualEnergy / Double(max(residualBins, 1)), bandEnergy * 1e-9, 1e-20)
         frame.purity = min(1, tonalEnergy / max(bandEnergy, 1e-20))
@@ -132,10 +169,12 @@ public struct ToneAnalyzer: Sendable {
     }
 
     /// Claims the main lobe (±2 bins) around `center` and returns the power it holds.
-    private mutating func claim(_ power: UnsafeBufferPointer<Float>, center: Int) -> Double {
+    private func claim(
+        _ power: UnsafeBufferPointer<Float>, claimed: UnsafeMutableBufferPointer<UInt8>, center: Int
+    ) -> Double {
         var energy = 0.0
-        for k in max(bandLow, center - 2)...min(bandHigh, center + 2) where !claimed[k] {
-            claimed[k] = true
+        for k in max(bandLow, center - 2)...min(bandHigh, center + 2) where claimed[k] == 0 {
+            claimed[k] = 1
             energy += Double(power[k])
         }
         return energy
@@ -144,8 +183,10 @@ public struct ToneAnalyzer: Sendable {
     /// Claims the fundamental's main lobe and those of its harmonics (up to the 8th, inside the band) that show as a
     /// peak within one bin of where they belong, and returns the power claimed. A tone that merely lies near a
     /// harmonic (DTMF's 1477 Hz beside 2 × 770 Hz) is left for the second-tone search.
-    private mutating func claimComb(_ power: UnsafeBufferPointer<Float>, fundamentalHz: Double) -> Double {
-        var energy = claim(power, center: Int((fundamentalHz / binHz).rounded()))
+    private func claimComb(
+        _ power: UnsafeBufferPointer<Float>, claimed: UnsafeMutableBufferPointer<UInt8>, fundamentalHz: Double
+    ) -> Double {
+        var energy = claim(power, claimed: claimed, center: Int((fundamentalHz / binHz).rounded()))
         for harmonic in 2...8 {
             let expected = Double(harmonic) * fundamentalHz / binHz
             let center = Int(expected.rounded())
@@ -154,7 +195,7 @@ public struct ToneAnalyzer: Sendable {
             for k in (center - 1)...(center + 1) where power[k] > power[best] { best = k }
             guard abs(Double(best) - expected) <= 1, power[best] >= power[best - 1], power[best] >= power[best + 1]
             else { continue }
-            energy += claim(power, center: best)
+            energy += claim(power, claimed: claimed, center: best)
         }
         return energy
     }

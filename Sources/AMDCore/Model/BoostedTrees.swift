@@ -30,20 +30,47 @@ public struct BoostedTrees: Sendable, Hashable, Codable {
         self.roots = roots
     }
 
-    /// The sum of the leaves `measurement` leads to, one per tree; `measurement(i)` is the value of the classifier's
-    /// feature `i`. It is compared in single precision, as scikit-learn's trees compare it, so a fitted model
-    /// decides exactly as it did in training.
-    func sum(_ measurement: (Int) -> Double) -> Double {
-        var total = 0.0
-        for root in roots {
-            var node = root
-            while feature[node] >= 0 {
-                let x = Double(Float(measurement(feature[node])))
-                node = x <= threshold[node] ? left[node] : right[node]
+    /// The sum of the leaves `inputs` leads to, one per tree, in tree order; `inputs[i]` is the classifier's
+    /// feature `i` rounded to single precision (`Double(Float(x))`), as scikit-learn's trees compare it, so a fitted
+    /// model decides exactly as it did in training. Allocates nothing.
+    func sum(_ inputs: UnsafeBufferPointer<Double>) -> Double {
+        sums(inputs, inputs).first
+    }
+
+    /// ``sum(_:)`` of two input vectors at once, each total added up in tree order as ``sum(_:)`` adds it: the two
+    /// walks through a tree are independent chains of loads and comparisons that overlap, and they share the
+    /// nodes' cache lines. Allocates nothing.
+    func sums(
+        _ first: UnsafeBufferPointer<Double>, _ second: UnsafeBufferPointer<Double>
+    )
+        -> (first: Double, second: Double)
+    {
+        feature.withUnsafeBufferPointer { feature in
+            threshold.withUnsafeBufferPointer { threshold in
+                left.withUnsafeBufferPointer { left in
+                    right.withUnsafeBufferPointer { right in
+                        value.withUnsafeBufferPointer { value in
+                            var totalFirst = 0.0
+                            var totalSecond = 0.0
+                            for root in roots {
+                                var a = root
+                                var b = root
+                                while true {
+                                    let featureA = feature[a]
+                                    let featureB = feature[b]
+                                    if featureA < 0 && featureB < 0 { break }
+                                    if featureA >= 0 { a = first[featureA] <= threshold[a] ? left[a] : right[a] }
+                                    if featureB >= 0 { b = second[featureB] <= threshold[b] ? left[b] : right[b] }
+                                }
+                                totalFirst += value[a]
+                                totalSecond += value[b]
+                            }
+                            return (totalFirst, totalSecond)
+                        }
+                    }
+                }
             }
-            total += value[node]
         }
-        return total
     }
 
     /// Checks the node arrays' shapes and links for a classifier of `featureCount` measurements; the error names the

@@ -103,11 +103,8 @@ public struct TrackClassifier: Sendable, Hashable, Codable {
 
     /// The logit of "beep" for `measurements`. Allocates nothing.
     public func logit(_ measurements: TrackMeasurements) -> Double {
-        var sum = intercept
-        for index in coefficients.indices {
-            sum += coefficients[index] * (measurements[features[index]] - mean[index]) / scale[index]
-        }
-        if let trees { sum += trees.sum { measurements[features[$0]] } }
+        var sum = linearLogit(measurements)
+        if let trees { sum += withTreeInputs(measurements) { trees.sum($0) } }
         return sum
     }
 
@@ -116,9 +113,7 @@ public struct TrackClassifier: Sendable, Hashable, Codable {
     /// Equal to ``logit(_:)`` when the model has no ``contextCap``. Allocates nothing.
     public func toneLogit(_ measurements: TrackMeasurements) -> Double {
         guard let contextCap else { return logit(measurements) }
-        var typical = measurements
-        for index in contextCap.features.indices { typical[contextCap.features[index]] = contextCap.reference[index] }
-        return logit(typical)
+        return logit(Self.typical(measurements, contextCap))
     }
 
     /// The logit with the context's veto capped: ``logit(_:)``, or, when the tone alone (``toneLogit(_:)``) scores
@@ -126,9 +121,48 @@ public struct TrackClassifier: Sendable, Hashable, Codable {
     /// then lower its logit by at most the cap, so a tone clear enough on its own is not turned down for the voice
     /// or language that came before it. Allocates nothing.
     public func cappedLogit(_ measurements: TrackMeasurements) -> Double {
-        let full = logit(measurements)
-        guard let contextCap else { return full }
-        return max(full, toneLogit(measurements) - contextCap.maxVeto)
+        guard let contextCap else { return logit(measurements) }
+        let typical = Self.typical(measurements, contextCap)
+        // The same two logits as logit(_:) and toneLogit(_:), bit for bit, with the trees walked once for both.
+        var full = linearLogit(measurements)
+        var tone = linearLogit(typical)
+        if let trees {
+            let sums = withTreeInputs(measurements) { first in
+                withTreeInputs(typical) { second in trees.sums(first, second) }
+            }
+            full += sums.first
+            tone += sums.second
+        }
+        return max(full, tone - contextCap.maxVeto)
+    }
+
+    /// The intercept plus the weighted sum of the standardised measurements.
+    private func linearLogit(_ measurements: TrackMeasurements) -> Double {
+        var sum = intercept
+        for index in coefficients.indices {
+            sum += coefficients[index] * (measurements[features[index]] - mean[index]) / scale[index]
+        }
+        return sum
+    }
+
+    /// `measurements` with the context measurements of `contextCap` set to their typical beep values.
+    private static func typical(_ measurements: TrackMeasurements, _ contextCap: ContextCap) -> TrackMeasurements {
+        var typical = measurements
+        for index in contextCap.features.indices { typical[contextCap.features[index]] = contextCap.reference[index] }
+        return typical
+    }
+
+    /// Calls `body` with the trees' inputs for `measurements`: each feature in ``features`` order, rounded to single
+    /// precision as the trees compare it, in a buffer on the stack.
+    private func withTreeInputs<Result>(
+        _ measurements: TrackMeasurements, _ body: (UnsafeBufferPointer<Double>) -> Result
+    ) -> Result {
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: features.count) { inputs in
+            for index in features.indices {
+                inputs.initializeElement(at: index, to: Double(Float(measurements[features[index]])))
+            }
+            return body(UnsafeBufferPointer(inputs))
+        }
     }
 
     /// Checks that every array matches the feature list and every number is usable; the error names the field.

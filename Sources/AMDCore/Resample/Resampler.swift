@@ -21,6 +21,8 @@ public struct Resampler: Sendable {
     public static let maxPhases = 2048
     /// Taps per branch are a multiple of this, the width of the SIMD multiply-accumulate.
     static let tapGroup = 4
+    /// Input samples converted from Int16 to Float at a time.
+    static let conversionLanes = 4
     /// Input samples converted to Float per inner block; the history holds this many plus the filter span.
     static let blockSize = 1024
 
@@ -148,9 +150,24 @@ public struct Resampler: Sendable {
         let capacity = history.count
         while consumed < input.count {
             let count = min(capacity - historyCount, input.count - consumed)
+            let start = historyCount
             history.withUnsafeMutableBufferPointer { history in
-                for i in 0..<count {
-                    history[historyCount + i] = Float(input[consumed + i])
+                guard let source = input.baseAddress, let destination = history.baseAddress else { return }
+                // Four samples per conversion: Int16 → Int32 → Float is exact either way.
+                let from = UnsafeRawPointer(source + consumed)
+                let to = UnsafeMutableRawPointer(destination + start)
+                var i = 0
+                while i + Self.conversionLanes <= count {
+                    let samples = from.loadUnaligned(
+                        fromByteOffset: i * MemoryLayout<Int16>.stride, as: SIMD4<Int16>.self)
+                    to.storeBytes(
+                        of: SIMD4<Float>(SIMD4<Int32>(truncatingIfNeeded: samples)),
+                        toByteOffset: i * MemoryLayout<Float>.stride, as: SIMD4<Float>.self)
+                    i += Self.conversionLanes
+                }
+                while i < count {
+                    history[start + i] = Float(input[consumed + i])
+                    i += 1
                 }
             }
             historyCount += count
@@ -186,12 +203,13 @@ public struct Resampler: Sendable {
                             let window = historyBase + (base - (span - 1) - historyStart)
                             let filtered = 1 - doubling.delayPhase
                             let sums = Self.dot4(tapBase + filtered * span, window, count: span)
-                            let delayed = out + written + doubling.delayPhase
-                            let computed = out + written + filtered
-                            for j in 0..<Self.batch {
-                                delayed[2 * j] = Self.int16(window[j + doubling.delayTap])
-                                computed[2 * j] = Self.int16(sums[j])
-                            }
+                            let delayed = Self.int16(
+                                UnsafeRawPointer(window + doubling.delayTap).loadUnaligned(as: SIMD4<Float>.self))
+                            let computed = Self.int16(sums)
+                            let (even, odd) = doubling.delayPhase == 0 ? (delayed, computed) : (computed, delayed)
+                            let pairs = SIMD8(
+                                even[0], odd[0], even[1], odd[1], even[2], odd[2], even[3], odd[3])
+                            UnsafeMutableRawPointer(out + written).storeBytes(of: pairs, as: SIMD8<Int16>.self)
                             written += 2 * Self.batch
                             base += Self.batch
                             continue
@@ -313,9 +331,40 @@ public struct Resampler: Sendable {
     /// branch on it would be mispredicted about every other sample. (−0 gets −0.5 instead of +0.5; both truncate
     /// to 0.)
     @inline(__always)
-    private static func int16(_ value: Float) -> Int16 {
+    static func int16(_ value: Float) -> Int16 {
         let clamped = min(max(value, -32_768), 32_767)
         return Int16(clamped + Float(signOf: clamped, magnitudeOf: 0.5))
+    }
+
+    /// 1.5 · 2²³: a Float of magnitude under 2²² plus this lands where the spacing of Floats is 1, so the sum is
+    /// that Float rounded to an integer (to nearest, ties to even), held in the low bits of its significand.
+    private static let roundingBias: Float = 12_582_912
+
+    /// ``int16(_:)`` of four values at once, bit for bit: the same clamp and the same Float addition of ±0.5, then
+    /// the truncation done in SIMD registers (the scalar conversion checks each value for range and NaN, which
+    /// cost more than the rest of the rounding, and Swift's SIMD conversion from Float to integers is not
+    /// vectorised).
+    @inline(__always)
+    static func int16(_ values: SIMD4<Float>) -> SIMD4<Int16> {
+        // The clamp by masks: SIMD's `clamped` and `pointwiseMin` are generic calls here, not single instructions.
+        let low = SIMD4<Float>(repeating: -32_768)
+        let high = SIMD4<Float>(repeating: 32_767)
+        let clamped = values.replacing(with: low, where: values .< low).replacing(with: high, where: values .> high)
+        let signBits = unsafeBitCast(clamped, to: SIMD4<UInt32>.self) & SIMD4(repeating: 0x8000_0000)
+        let half = unsafeBitCast(signBits | SIMD4(repeating: Float(0.5).bitPattern), to: SIMD4<Float>.self)
+        let shifted = clamped + half
+        // |shifted| ≤ 32768.5: adding the bias rounds it to the nearest integer exactly, and subtracting it again
+        // is exact too.
+        let biased = shifted + SIMD4(repeating: roundingBias)
+        let nearest = biased - SIMD4(repeating: roundingBias)
+        var integers =
+            unsafeBitCast(biased, to: SIMD4<Int32>.self) &- SIMD4(repeating: Int32(roundingBias.bitPattern))
+        // Truncation: where rounding went away from zero, one step back towards it.
+        let zero = SIMD4<Float>()
+        let one = SIMD4<Int32>(repeating: 1)
+        integers &-= SIMD4<Int32>().replacing(with: one, where: (shifted .> zero) .& (nearest .> shifted))
+        integers &+= SIMD4<Int32>().replacing(with: one, where: (shifted .< zero) .& (nearest .< shifted))
+        return SIMD4<Int16>(truncatingIfNeeded: integers)
     }
 
     private static func gcd(_ a: Int, _ b: Int) -> Int {

@@ -24,6 +24,9 @@ public struct VoiceActivityDetector: Sendable {
     private let warmUpFrames: Int
     private let triggerFrames: Int
     private let releaseFrames: Int
+    /// ``Configuration/frameSamples``, the length of every frame in a stream, and its `log2Q16`.
+    private let frameLength: Int
+    private let frameLengthLog2Q16: Int64
 
     private var ring: DecisionRing
     private var noiseFloorQ8: Int32
@@ -48,6 +51,8 @@ public struct VoiceActivityDetector: Sendable {
         triggerFrames = Int((configuration.triggerRatio * Double(configuration.ringFrames)).rounded(.up))
         releaseFrames = Int((configuration.releaseRatio * Double(configuration.ringFrames)).rounded(.up))
         ring = DecisionRing(capacity: configuration.ringFrames)
+        frameLength = configuration.frameSamples
+        frameLengthLog2Q16 = Self.log2Q16(UInt64(frameLength))
         noiseFloorQ8 = floorMinimumQ8
     }
 
@@ -59,7 +64,9 @@ public struct VoiceActivityDetector: Sendable {
     ///   length is measured all the same, and advances stream time by its own length).
     /// - Returns: the frame's decision, energy, the floor and any segment transition.
     public mutating func process(frame: UnsafeBufferPointer<Int16>) -> VADDecision {
-        let energyQ8 = Self.energyDbfsQ8(of: frame)
+        let energyQ8 =
+            frame.count == frameLength
+            ? Self.energyDbfsQ8(of: frame, log2CountQ16: frameLengthLog2Q16) : Self.energyDbfsQ8(of: frame)
         let isVoiced = energyQ8 > noiseFloorQ8 + marginQ8 && energyQ8 > minEnergyQ8
         updateFloor(energyQ8)
         framesSeen += 1
