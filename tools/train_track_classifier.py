@@ -3,7 +3,10 @@
 
 By default the classifier is gradient-boosted regression trees (scikit-learn's GradientBoostingClassifier): a
 tone is beep-like only in some combinations of purity, steadiness, level and context, which a weighted sum cannot
-draw. `--linear` fits the older logistic regression instead.
+draw. `--linear` fits the older logistic regression instead. `--boost-from MODEL` keeps that model's trees as they
+are and boosts more trees on the given tracks from its logit (its trees are the starting point, sklearn's `init`),
+so that a smaller set of new material, such as codec-augmented calls, corrects a classifier fitted on a large set
+that is no longer at hand, instead of replacing it; the new trees may read measurements the old ones do not.
 
 Input: JSON Lines written by `amd-edge eval --manifest M --tracks FILE` on labelled calls of the training corpus
 (never the dev corpus): one line per steady tone the detector judged, with its measurements and whether it is the
