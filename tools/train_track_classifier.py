@@ -3,7 +3,10 @@
 
 By default the classifier is gradient-boosted regression trees (scikit-learn's GradientBoostingClassifier): a
 tone is beep-like only in some combinations of purity, steadiness, level and context, which a weighted sum cannot
-draw. `--linear` fits the older logistic regression instead.
+draw. `--linear` fits the older logistic regression instead. `--boost-from MODEL` keeps that model's trees as they
+are and boosts more trees on the given tracks from its logit (its trees are the starting point, sklearn's `init`),
+so that a smaller set of new material, such as codec-augmented calls, corrects a classifier fitted on a large set
+that is no longer at hand, instead of replacing it; the new trees may read measurements the old ones do not.
 
 Input: JSON Lines written by `amd-edge eval --manifest M --tracks FILE` on labelled calls of the training corpus
 (never the dev corpus): one line per steady tone the detector judged, with its measurements and whether it is the
@@ -99,15 +102,71 @@ def trees_form(classifiers, x):
     return nodes, intercept
 
 
-def fit_trees(x, y, n, depth, rate, bags, seed):
+class BaseLogit:
+    """The logit of a model file's tree classifier, as the starting point (`init`) of further boosting: its
+    probability of a beep for rows whose columns are `features`. Fitting it changes nothing."""
+
+    def __init__(self, classifier=None, features=()):
+        self.classifier = classifier
+        self.features = features
+
+    def get_params(self, deep=True):
+        return {"classifier": self.classifier, "features": self.features}
+
+    def fit(self, x, y, sample_weight=None):
+        return self
+
+    def logit(self, x):
+        c = self.classifier
+        columns = [list(self.features).index(name) for name in c["features"]]
+        t = c["trees"]
+        feature, threshold = np.array(t["feature"]), np.array(t["threshold"])
+        left, right, value = np.array(t["left"]), np.array(t["right"]), np.array(t["value"])
+        total = np.full(len(x), float(c["intercept"]))
+        rows = np.arange(len(x))
+        sub = x[:, columns]
+        for root in t["roots"]:
+            node = np.full(len(x), root)
+            while (inner := feature[node] >= 0).any():
+                f = np.where(inner, feature[node], 0)
+                go_left = sub[rows, f] <= threshold[node]
+                node = np.where(inner, np.where(go_left, left[node], right[node]), node)
+            total += value[node]
+        return total
+
+    def predict_proba(self, x):
+        p = 1 / (1 + np.exp(-self.logit(x)))
+        return np.column_stack([1 - p, p])
+
+
+def after_base(base, nodes):
+    """The node arrays of `base`'s trees (feature indices mapped to the new feature order) followed by `nodes`, the
+    trees boosted on top of them, and `base`'s intercept: the new trees start from its logit, so they add to it."""
+    t = base.classifier["trees"]
+    mapping = [list(base.features).index(name) for name in base.classifier["features"]]
+    offset = len(t["feature"])
+    merged = {
+        "feature": [mapping[f] if f >= 0 else -1 for f in t["feature"]] + nodes["feature"],
+        "threshold": list(t["threshold"]) + nodes["threshold"],
+        "left": list(t["left"]) + [v + offset if v >= 0 else -1 for v in nodes["left"]],
+        "right": list(t["right"]) + [v + offset if v >= 0 else -1 for v in nodes["right"]],
+        "value": list(t["value"]) + nodes["value"],
+        "roots": list(t["roots"]) + [r + offset for r in nodes["roots"]],
+    }
+    return merged, float(base.classifier["intercept"])
+
+
+def fit_trees(x, y, n, depth, rate, bags, seed, base=None):
     """Gradient-boosted trees, beep and other tracks weighted equally; `bags` ensembles fitted on different random
     subsamples are averaged, so the model does not hinge on one draw. Returns the model-file form and its decision
     function."""
     weight = np.where(y, 0.5 / y.mean(), 0.5 / (1 - y.mean()))
     classifiers = [GradientBoostingClassifier(n_estimators=n, max_depth=depth, learning_rate=rate, subsample=0.8,
-                                              random_state=seed + bag).fit(x, y, sample_weight=weight)
+                                              random_state=seed + bag, init=base).fit(x, y, sample_weight=weight)
                    for bag in range(bags)]
     nodes, intercept = trees_form(classifiers, x)
+    if base is not None:
+        nodes, intercept = after_base(base, nodes)
     importance = np.mean([clf.feature_importances_ for clf in classifiers], axis=0)
     form = {"trees": nodes, "intercept": intercept, "_importance": importance}
     return form, lambda rows: np.mean([clf.decision_function(rows) for clf in classifiers], axis=0)
@@ -124,8 +183,10 @@ def main():
     ap.add_argument("--learning-rate", type=float, default=0.1, help="boosting learning rate")
     ap.add_argument("--bags", type=int, default=5, help="tree ensembles, on different random subsamples, to average")
     ap.add_argument("--seed", type=int, default=0, help="random state of the first ensemble (the next count up)")
+    ap.add_argument("--boost-from", help="model JSON whose tree classifier the new trees start from and add to: its "
+                    "trees are kept as they are, and --trees more are boosted on these tracks from its logit")
     ap.add_argument("--features", default=",".join(FEATURES),
-                    help=f"comma-separated measurements to use, of: {', '.join(FEATURES)}")
+                    help=f"comma-separated measurements to use, of: {', '.join(ALL_FEATURES)}")
     ap.add_argument("--folds", type=int, default=5, help="cross-validation folds that set the thresholds")
     ap.add_argument("--recall", type=float, default=0.985, help="share of training beep tracks to keep")
     ap.add_argument("--fpr", type=float, help="share of non-beep tracks allowed above the threshold (instead of "
@@ -157,11 +218,20 @@ def main():
     if a.context_only:
         return set_context_cap(a, context)
     x, y, groups = load(a.tracks, features)
+    base = None
+    if a.boost_from:
+        with open(a.boost_from) as f:
+            start = json.load(f).get("track_classifier") or sys.exit(f"{a.boost_from} has no track classifier")
+        if a.linear or not start.get("trees") or start.get("coefficients"):
+            sys.exit("--boost-from needs trees on both sides: a model with trees and no linear part, without --linear")
+        if missing := set(start["features"]) - set(features):
+            sys.exit(f"--features lacks the measurements of --boost-from: {', '.join(sorted(missing))}")
+        base = BaseLogit(start, features)
 
     def fit(rows, labels):
         if a.linear:
             return fit_linear(rows, labels, a.c)
-        return fit_trees(rows, labels, a.trees, a.depth, a.learning_rate, a.bags, a.seed)
+        return fit_trees(rows, labels, a.trees, a.depth, a.learning_rate, a.bags, a.seed, base)
 
     # Thresholds come from logits of tracks the fitted model did not see (trees fit their training set perfectly),
     # each call's tracks held out together.

@@ -80,6 +80,10 @@ struct VonageSessionTests {
         #expect(throws: VonageSessionError.audioBeforeHeader(bytes: 640)) {
             try binary(&session, Array(repeating: 0, count: 640))
         }
+        // Before the header, audio is the fault whatever its length.
+        #expect(throws: VonageSessionError.audioBeforeHeader(bytes: 641)) {
+            try binary(&session, Array(repeating: 0, count: 641))
+        }
         _ = try text(&session, vonageHeader(rate: 16000))
         #expect(throws: VonageSessionError.oddByteCount(641)) {
             try binary(&session, Array(repeating: 0, count: 641))

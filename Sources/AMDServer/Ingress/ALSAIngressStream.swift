@@ -35,12 +35,13 @@ struct ALSAIngressStream {
         let channels = calls.count
         let frames = period.count / (width * channels)
         var reported = false
-        // Each call is mutated in place (`calls[channel]!`): a copy would share the detector's buffers and copy
-        // them on write.
-        for channel in calls.indices where calls[channel] != nil {
+        // Each call is mutated in place through optional chaining (`calls[channel]?`). Testing `!= nil` first made
+        // the optimiser copy the whole stream, a retain per detector buffer, every period; a channel without a call
+        // (refused at the call limit) costs only its de-interleaving.
+        for channel in calls.indices {
             guard channels > 1 else {
                 let samples = UnsafeRawBufferPointer(rebasing: period[0..<(frames * width)])
-                reported = calls[channel]!.process(samples)
+                reported = calls[channel]?.process(samples) ?? false
                 continue
             }
             channelBytes.withUnsafeMutableBytes { out in
@@ -52,7 +53,7 @@ struct ALSAIngressStream {
             }
             channelBytes.withUnsafeBytes { bytes in
                 let samples = UnsafeRawBufferPointer(rebasing: bytes[0..<(frames * width)])
-                if calls[channel]!.process(samples) {
+                if calls[channel]?.process(samples) == true {
                     reported = true
                 }
             }
@@ -65,8 +66,8 @@ struct ALSAIngressStream {
     /// in the device's metrics.
     mutating func skip(lostFrames: Int64) {
         guard lostFrames > 0 else { return }
-        for channel in calls.indices where calls[channel] != nil {
-            calls[channel]!.skip(lostSamples: lostFrames)
+        for channel in calls.indices {
+            calls[channel]?.skip(lostSamples: lostFrames)
         }
         deviceMetrics.lostSeconds.increment(by: Double(lostFrames) / Double(sampleRate))
     }
@@ -74,8 +75,8 @@ struct ALSAIngressStream {
     /// Counts the periods not yet counted and ends every call with `reason`. Call once, when the capture stops.
     mutating func end(reason: CallEndReason) {
         flushPeriods()
-        for channel in calls.indices where calls[channel] != nil {
-            calls[channel]!.end(reason: reason)
+        for channel in calls.indices {
+            calls[channel]?.end(reason: reason)
         }
     }
 

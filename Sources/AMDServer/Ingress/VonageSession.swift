@@ -99,9 +99,13 @@ package struct VonageSession: Sendable {
     /// ``VonageSessionError/messageTooLarge(bytes:limit:)`` over the size limit.
     package mutating func receiveBinary(_ bytes: UnsafeRawBufferPointer) throws(VonageSessionError) {
         guard bytes.count <= maxMessageBytes else { throw .messageTooLarge(bytes: bytes.count, limit: maxMessageBytes) }
-        guard stream != nil else { throw .audioBeforeHeader(bytes: bytes.count) }
-        guard bytes.count % 2 == 0 else { throw .oddByteCount(bytes.count) }
-        stream?.process(bytes)
+        guard bytes.count % 2 == 0 else {
+            throw header == nil ? .audioBeforeHeader(bytes: bytes.count) : .oddByteCount(bytes.count)
+        }
+        // Fed through the optional in place: testing `stream != nil` first made the optimiser copy the whole
+        // stream (detector included, a retain per buffer it holds) on every frame, since the session lives in
+        // the reader's async frame.
+        guard stream?.process(bytes) != nil else { throw .audioBeforeHeader(bytes: bytes.count) }
     }
 
     /// Ends the call, if one is open, with its final counters; later calls do nothing.
