@@ -1,6 +1,7 @@
-import AMDCore
 import Foundation
 import Testing
+
+@testable import AMDCore
 
 /// One case of `Fixtures/mfcc/` written by `tools/fixtures/gen_mfcc.py`: a JSON header and a binary blob of
 /// little-endian arrays (int16 samples; float32 mel basis, mel power spectrogram and MFCC matrix from librosa).
@@ -150,6 +151,28 @@ struct MFCCTests {
         silence.withUnsafeBufferPointer { mfcc.process(frame: $0) }
         #expect(abs(mfcc.coefficients[0] - Float(-100 * 40.0.squareRoot())) < 1e-3)
         #expect(mfcc.coefficients.dropFirst().allSatisfy { abs($0) < 1e-3 })
+    }
+
+    /// The four-lane decibels stay within 2 ulp of libm's `10·log10f` from the power floor to far above full scale,
+    /// and give the floor's −100 dB (to 2 ulp) for zero and anything under it.
+    @Test func decibelsFourAtATimeFollowLibm() {
+        var worstUlps: Float = 0
+        var power: Float = MFCC.powerFloor
+        while power < 1e7 {
+            let lanes = SIMD4(power, power * 1.37, power * 2.9, power * 5.3)
+            let fast = MFCC.decibels(lanes)
+            for lane in 0..<4 {
+                let expected = 10 * log10(lanes[lane])
+                let ulps = abs(fast[lane] - expected) / max(expected.magnitude.ulp, Float(1e-6))
+                worstUlps = max(worstUlps, ulps)
+                #expect(ulps <= 2, "\(lanes[lane]): \(fast[lane]) dB, libm \(expected) dB")
+            }
+            power *= 1.01
+        }
+        let floor = MFCC.decibels(SIMD4(0, 1e-12, MFCC.powerFloor, -1))
+        let floorDb = 10 * log10(MFCC.powerFloor)
+        for lane in 0..<4 { #expect(abs(floor[lane] - floorDb) <= 2 * floorDb.magnitude.ulp, "\(floor[lane]) dB") }
+        print("MFCC.decibels: worst \(worstUlps) ulp from libm")
     }
 
     @Test func rejectsInvalidConfiguration() {

@@ -159,14 +159,24 @@ public struct ToneAnalyzer: Sendable {
     }
 
     /// Frequency of the peak at `bin`, refined by a parabola through the log powers of it and its neighbours.
+    ///
+    /// The three logarithms are taken at once in Float (``FloatLogarithm/natural(_:)``, the fourth lane unused)
+    /// rather than by three calls of libm's Double `log`: the powers themselves are Floats, and the offset they give
+    /// moves by well under a thousandth of a bin.
     private func interpolatedFrequency(_ power: UnsafeBufferPointer<Float>, bin: Int) -> Double {
-        let a = log(Double(max(power[bin - 1], 1e-30)))
-        let b = log(Double(max(power[bin], 1e-30)))
-        let c = log(Double(max(power[bin + 1], 1e-30)))
+        let floor = SIMD4<Float>(repeating: Self.interpolationFloor)
+        let powers = SIMD4(power[bin - 1], power[bin], power[bin + 1], 1)
+        let logs = FloatLogarithm.natural(powers.replacing(with: floor, where: powers .< floor))
+        let a = Double(logs[0])
+        let b = Double(logs[1])
+        let c = Double(logs[2])
         let denominator = a - 2 * b + c
         let offset = denominator < 0 ? max(-0.5, min(0.5, 0.5 * (a - c) / denominator)) : 0
         return (Double(bin) + offset) * binHz
     }
+
+    /// Least power the peak interpolation takes the logarithm of, in squared sample units (a normal Float).
+    private static let interpolationFloor: Float = 1e-30
 
     /// Claims the main lobe (±2 bins) around `center` and returns the power it holds.
     private func claim(

@@ -142,7 +142,20 @@ public struct MFCC: Sendable {
         let melCount = configuration.nMels
         melPower.withUnsafeBufferPointer { power in
             melDecibels.withUnsafeMutableBufferPointer { decibels in
-                for m in 0..<melCount { decibels[m] = 10 * log10(max(Self.powerFloor, power[m])) }
+                guard let from = power.baseAddress.map(UnsafeRawPointer.init),
+                    let to = decibels.baseAddress.map(UnsafeMutableRawPointer.init)
+                else { return }
+                let stride = MemoryLayout<Float>.stride
+                var m = 0
+                while m + Self.decibelLanes <= melCount {
+                    let bands = from.loadUnaligned(fromByteOffset: m * stride, as: SIMD4<Float>.self)
+                    to.storeBytes(of: Self.decibels(bands), toByteOffset: m * stride, as: SIMD4<Float>.self)
+                    m += Self.decibelLanes
+                }
+                while m < melCount {
+                    decibels[m] = Self.decibels(SIMD4(repeating: power[m]))[0]
+                    m += 1
+                }
             }
         }
         // Eight coefficients at a time, each lane summing over the bands in order: the same additions, in the same
@@ -171,4 +184,21 @@ public struct MFCC: Sendable {
             }
         }
     }
+}
+
+extension MFCC {
+    /// Bands converted to decibels at a time.
+    static let decibelLanes = 4
+
+    /// `10·log10(max(powerFloor, power))` of four powers at once, in dB, within about 2 ulp of libm's `log10f`
+    /// (which takes as long as the rest of a frame's mel and DCT work, called once per band): the natural logarithm
+    /// of ``FloatLogarithm/natural(_:)``, scaled by 10/ln 10.
+    @inline(__always)
+    static func decibels(_ power: SIMD4<Float>) -> SIMD4<Float> {
+        let x = power.replacing(with: SIMD4(repeating: powerFloor), where: power .< SIMD4(repeating: powerFloor))
+        return FloatLogarithm.natural(x) * decibelsPerNeper
+    }
+
+    /// 10 / ln 10: decibels of power per unit of natural logarithm.
+    private static let decibelsPerNeper: Float = 4.342_944_819_032_518
 }
