@@ -325,20 +325,6 @@ def main():
         command += ["--rtp", f"127.0.0.1:{rtp_base}-{rtp_base + args.rtp_ports - 1}"]
     env = dict(os.environ, MALLOC_ARENA_MAX="2", MALLOC_MMAP_THRESHOLD_="131072")
     log = open(os.path.join(work, "daemon.log"), "w")
-    if args.nice:
-        # The long-poll client and the sampler (this process's threads) get the daemon's priority too, so that the
-        # measured event delay is the daemon's and not this script's wait for a CPU.
-        try:
-            os.setsid()
-        except OSError:
-            pass
-        os.setpriority(os.PRIO_PROCESS, 0, args.nice)
-        try:
-            with open("/proc/self/autogroup", "w") as f:
-                f.write(str(args.nice))
-        except OSError:
-            pass
-
     def renice():
         # Each of the daemon and the sender runs in a session of its own, so in an autogroup of its own (the
         # kernel shares CPU between autogroups first, then by niceness inside each): --nice sets both.
@@ -348,6 +334,15 @@ def main():
                 f.write(str(args.nice))
         except OSError:
             pass
+
+    if args.nice:
+        # The long-poll client and the sampler (this process's threads) get the daemon's priority too, so that the
+        # measured event delay is the daemon's and not this script's wait for a CPU.
+        try:
+            os.setsid()
+        except OSError:
+            pass
+        renice()
 
     daemon = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, preexec_fn=renice,
                               start_new_session=True)
