@@ -206,6 +206,34 @@ struct RTPStreamReassemblerTests {
         #expect(reassembler.counters.lost == 1)
     }
 
+    @Test func largerPacketsWidenTheSlotsAndKeepWhatIsBuffered() {
+        // Slots start sized for 20 ms of G.711; 50 ms and 125 ms packets arrive while others are buffered.
+        let sizes: [UInt16: Int] = [1: 160, 2: 160, 3: 400, 4: 1000]
+        var timestamp: UInt32 = 1000
+        var datagrams: [UInt16: [UInt8]] = [:]
+        for sequence: UInt16 in 1...4 {
+            let size = sizes[sequence] ?? 0
+            // Every byte differs, so a payload moved to the wrong place or cut short shows.
+            let payload = (0..<size).map { UInt8(truncatingIfNeeded: Int(sequence) &* 37 &+ $0) }
+            datagrams[sequence] = makeRTP(sequence: sequence, timestamp: timestamp, payload: payload)
+            timestamp += UInt32(size)
+        }
+        var reassembler = RTPStreamReassembler()
+        var played: [Emitted] = []
+        for sequence: UInt16 in [2, 1, 3, 4] {
+            datagrams[sequence]?.withUnsafeBytes { bytes in
+                _ = try? reassembler.receive(datagram: bytes) { played.append(Emitted($0)) }
+            }
+        }
+        reassembler.flush { played.append(Emitted($0)) }
+        let expected = (1...4).map { (sequence: Int) in
+            Emitted.audio(0, (0..<(sizes[UInt16(sequence)] ?? 0)).map { UInt8(truncatingIfNeeded: sequence * 37 + $0) })
+        }
+        #expect(played == expected)
+        #expect(reassembler.counters.oversize == 0)
+        #expect(reassembler.counters.lost == 0)
+    }
+
     @Test func sequenceRestartNeedsTwoPacketsInARow() {
         var reassembler = RTPStreamReassembler(configuration: .init(jitterPackets: 0))
         let datagrams = [

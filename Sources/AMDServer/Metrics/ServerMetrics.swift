@@ -46,7 +46,7 @@ package final class ServerMetrics: Sendable {
         case duplicate
         /// A sequence number too far from the stream's (RFC 3550 A.1); two in a row restart the stream.
         case outOfRange = "out_of_range"
-        /// A payload larger than a jitter-buffer slot (1500 bytes).
+        /// A payload larger than the jitter buffer keeps (1500 bytes).
         case oversize
 
         /// The reason for a datagram that failed to parse.

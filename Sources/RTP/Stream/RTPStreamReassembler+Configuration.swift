@@ -4,7 +4,8 @@ extension RTPStreamReassembler {
         /// How many packets the jitter buffer holds before the earliest is played out (3 = 60 ms of 20 ms
         /// packets); 0 plays every packet as it comes. The slots are allocated once, at init.
         public var jitterPackets: Int
-        /// The largest payload kept, in bytes; larger packets are dropped and counted as oversize.
+        /// The largest payload kept, in bytes; larger packets are dropped and counted as oversize. Slots start
+        /// smaller and widen up to this when such a packet must be buffered.
         public var maxPayloadBytes: Int
         /// The dynamic payload type of RFC 4733 telephone-event, or nil when the stream carries none.
         public var telephoneEventPayloadType: UInt8?
@@ -26,7 +27,7 @@ extension RTPStreamReassembler {
         ///
         /// - Parameters:
         ///   - jitterPackets: Packets held for reordering (default 3, 60 ms of 20 ms packets).
-        ///   - maxPayloadBytes: Slot size in bytes (default 1500).
+        ///   - maxPayloadBytes: Largest payload in bytes (default 1500).
         ///   - telephoneEventPayloadType: RFC 4733 payload type (default 101), nil for none.
         ///   - maxGapFillSamples: Gap-fill cap in samples at 8 kHz (default 8000, 1 s).
         ///   - maxDropout: Sequence numbers a packet may jump ahead (default 3000).

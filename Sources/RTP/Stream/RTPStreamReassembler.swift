@@ -1,21 +1,23 @@
 /// Puts one RTP stream's packets back in order and turns them into audio, silence and DTMF in stream time.
 ///
 /// Feed packets in arrival order with ``receive(_:payload:onEvent:)``; the reassembler holds up to
-/// ``Configuration/jitterPackets`` of them in preallocated slots, and plays the earliest out when a new one
-/// needs a slot. Stream time follows the RTP timestamps (8 kHz clock), not arrival: a gap between the end of one
+/// ``Configuration/jitterPackets`` of them in slots, and plays the earliest out when a new one needs a slot. Stream time follows the RTP timestamps (8 kHz clock), not arrival: a gap between the end of one
 /// packet's audio and the next packet's timestamp becomes ``RTPStreamEvent/silence(samples:)`` (capped at
 /// ``Configuration/maxGapFillSamples``). Sequence numbers (16 bits) and timestamps (32 bits) wrap; both are
 /// compared with serial-number arithmetic. Telephone-event packets are not audio: each new DTMF key is reported
 /// once as ``RTPStreamEvent/dtmf(_:)``. Call ``flush(onEvent:)`` at the end of the stream.
 ///
-/// One reassembler per stream (see ``RTPStreamKey``), owned by one task: after init nothing allocates.
+/// One reassembler per stream (see ``RTPStreamKey``), owned by one task. The slots start sized for a 20 ms G.711
+/// payload, because a daemon holds thousands of streams and nearly all of them send that; a larger packet that must
+/// be buffered widens every slot once (to twice the width or to that packet, whichever is more, never past
+/// ``Configuration/maxPayloadBytes``). Apart from those few widenings, nothing allocates after init.
 public struct RTPStreamReassembler: Sendable {
     /// The buffering and gap-filling settings, fixed at init.
     public let configuration: Configuration
     /// What the stream has been through so far.
     public private(set) var counters = RTPStreamCounters()
 
-    /// One jitter-buffer slot: a packet's header fields; its payload is in `storage` at `index × maxPayloadBytes`.
+    /// One jitter-buffer slot: a packet's header fields; its payload is in `storage` at `index × slotBytes`.
     private struct Slot: Sendable {
         var isUsed = false
         var sequence: Int64 = 0
@@ -25,8 +27,10 @@ public struct RTPStreamReassembler: Sendable {
         var count = 0
     }
 
-    /// Payload bytes of every slot, `jitterPackets × maxPayloadBytes`, allocated at init.
+    /// Payload bytes of every slot, `jitterPackets × slotBytes`.
     private var storage: [UInt8]
+    /// The payload bytes one slot holds now: ``initialSlotBytes`` at first, widened by ``widenSlots(toHold:)``.
+    private var slotBytes: Int
     private var slots: [Slot]
     private var bufferedCount = 0
     /// Extended (wrap-free) sequence number of the highest packet accepted; its low 16 bits are the wire value.
@@ -51,12 +55,17 @@ public struct RTPStreamReassembler: Sendable {
 
     /// A reassembler with its slots allocated.
     ///
-    /// - Parameter configuration: Jitter-buffer depth, slot size, telephone-event payload type, gap-fill cap.
+    /// - Parameter configuration: Jitter-buffer depth, largest payload, telephone-event payload type, gap-fill cap.
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
-        storage = [UInt8](repeating: 0, count: configuration.jitterPackets * configuration.maxPayloadBytes)
+        slotBytes = min(Self.initialSlotBytes, configuration.maxPayloadBytes)
+        storage = [UInt8](repeating: 0, count: configuration.jitterPackets * slotBytes)
         slots = [Slot](repeating: Slot(), count: configuration.jitterPackets)
     }
+
+    /// A slot's first width in bytes: one 20 ms G.711 packet (160 samples of one byte at 8 kHz), the payload
+    /// nearly every stream sends.
+    static let initialSlotBytes = 160
 
     /// Samples emitted so far (audio and silence), at 8 kHz: the stream time of the next event.
     public var streamSamples: Int { counters.audioSamples + counters.silenceSamples }
@@ -147,7 +156,8 @@ public struct RTPStreamReassembler: Sendable {
                 marker: packet.marker, payload: payload, onEvent: onEvent)
             return taken(packet, .played)
         }
-        let base = index * configuration.maxPayloadBytes
+        if payload.count > slotBytes { widenSlots(toHold: payload.count) }
+        let base = index * slotBytes
         storage.withUnsafeMutableBytes { bytes in
             if let source = payload.baseAddress, let destination = bytes.baseAddress {
                 (destination + base).copyMemory(from: source, byteCount: payload.count)
@@ -219,6 +229,25 @@ public struct RTPStreamReassembler: Sendable {
         }
     }
 
+    /// Widens every slot to hold `count` payload bytes: to twice the present width or to `count`, whichever is
+    /// more, at most ``Configuration/maxPayloadBytes``, moving the buffered payloads to their new places. Doubling
+    /// bounds how often a stream of growing packets reallocates (a handful of times up to the 1500-byte limit).
+    private mutating func widenSlots(toHold count: Int) {
+        let widened = min(max(count, 2 * slotBytes), configuration.maxPayloadBytes)
+        var moved = [UInt8](repeating: 0, count: configuration.jitterPackets * widened)
+        let old = slotBytes
+        storage.withUnsafeBytes { source in
+            moved.withUnsafeMutableBytes { destination in
+                for index in slots.indices where slots[index].isUsed {
+                    guard let from = source.baseAddress, let to = destination.baseAddress else { return }
+                    (to + index * widened).copyMemory(from: from + index * old, byteCount: slots[index].count)
+                }
+            }
+        }
+        storage = moved
+        slotBytes = widened
+    }
+
     /// The used slot with the lowest sequence number, or nil when the buffer is empty.
     private func earliestSlot() -> Int? {
         var best: Int? = nil
@@ -241,7 +270,7 @@ public struct RTPStreamReassembler: Sendable {
             play(
                 sequence: slot.sequence, timestamp: slot.timestamp, payloadType: slot.payloadType,
                 marker: slot.marker,
-                payload: bytes.slice(offset: index * configuration.maxPayloadBytes, count: slot.count),
+                payload: bytes.slice(offset: index * slotBytes, count: slot.count),
                 onEvent: onEvent)
         }
     }
